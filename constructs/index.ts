@@ -1,0 +1,6 @@
+/** Typed cdk8s constructs for ESO with Azure Key Vault and Workload Identity; usable without the catalogue. */
+export * from './key-vault-cluster-secret-store';
+export * from './key-vault-external-secret';
+export * from './key-vault-secret-store';
+export * from './key-vault-store';
+export * from './workload-identity-service-account';
