@@ -73,6 +73,17 @@ export const ClusterSchema = z
   })
   .meta({ description: 'The Kubernetes cluster that runs ESO for this environment.' });
 
+/** Facts about the cluster's platform that several parts depend on (ESO release, alerts, policies). */
+export const PlatformSchema = z
+  .strictObject({
+    esoNamespace: ruleString(DNS1123_LABEL, 'Namespace ESO is installed in.').default('external-secrets'),
+    prometheusOperator: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'The cluster runs Prometheus Operator (ServiceMonitor and PrometheusRule CRDs exist).' }),
+  })
+  .meta({ description: 'Platform facts of the cluster.' });
+
 /** A workload identity: one Entra ID managed identity federated with one Kubernetes ServiceAccount. */
 export const IdentitySchema = z
   .strictObject({
@@ -227,6 +238,7 @@ export const EnvironmentSchema = z
     keyVault: KeyVaultSchema,
     cluster: ClusterSchema,
     defaults: DefaultsSchema.default({ refreshInterval: '1h', refreshPolicy: 'Periodic' }),
+    platform: PlatformSchema.default({ esoNamespace: 'external-secrets', prometheusOperator: false }),
     identities: z.array(IdentitySchema).min(1, { error: 'must list at least one identity' }),
     stores: z.array(StoreSchema).min(1, { error: 'must list at least one store' }),
     secrets: z.array(SecretSchema).default([]),
