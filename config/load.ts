@@ -138,12 +138,17 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: FieldPath, root: unknown
       return [{ path: p, message: `key ${JSON.stringify(input)} ${inner?.message ?? 'is not allowed'}` }];
     }
     case 'invalid_union': {
-      // Report the branch that failed deepest (not at its root type), else the union's own message.
+      // Report the branch that matched the value's shape (no type or field mismatch at its root), else the
+      // union's own message about the value found there.
+      const actual = valueAt(root, p);
       const best = issue.errors.find(
-        (errs) => errs.length > 0 && !errs.some((e) => e.path.length === 0 && e.code === 'invalid_type'),
+        (errs) =>
+          errs.length > 0 &&
+          !errs.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'unrecognized_keys')),
       );
-      if (best && input !== undefined) return best.flatMap((e) => describeIssue(e, p, root));
-      return [{ path: p, message: input === undefined ? `missing: ${issue.message}` : `${JSON.stringify(input)} ${issue.message}` }];
+      if (best && actual !== undefined) return best.flatMap((e) => describeIssue(e, p, root));
+      const shown = actual === undefined ? 'missing' : JSON.stringify(actual);
+      return [{ path: p, message: issue.errors.length === 0 ? `${shown} is not allowed: ${issue.message}` : `${shown} ${issue.message}` }];
     }
     case 'invalid_type':
       if (input === undefined) return [{ path: p, message: `missing (required: ${issue.expected})` }];
@@ -161,6 +166,12 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: FieldPath, root: unknown
     default:
       return [{ path: p, message: `${JSON.stringify(input)} ${issue.message}` }];
   }
+}
+
+function valueAt(root: unknown, p: FieldPath): unknown {
+  let v = root;
+  for (const part of p) v = (v as Record<string | number, unknown> | undefined)?.[part];
+  return v;
 }
 
 function article(type: string): string {

@@ -27,7 +27,8 @@ import { AZURE_CLOUD_NAMES, AzureCloud } from './naming';
 export function ruleString(r: FormatRule, description?: string) {
   const message = `is not ${r.noun} (${r.allowed})`;
   let s = z.string({ error: `must be a string: ${r.allowed}` }).regex(r.pattern, { error: message });
-  if (r.check) s = s.refine((v) => matches(r, v), { error: message }) as unknown as typeof s;
+  // The extra check only speaks when the pattern passed, so a value is reported once.
+  if (r.check) s = s.refine((v) => !r.pattern.test(v) || matches(r, v), { error: message }) as unknown as typeof s;
   return description ? s.meta({ description }) : s;
 }
 
@@ -134,7 +135,7 @@ export const ClusterSecretStoreSchema = z
 
 /** A SecretStore or ClusterSecretStore backed by the environment's Key Vault. */
 export const StoreSchema = z.discriminatedUnion('kind', [SecretStoreSchema, ClusterSecretStoreSchema], {
-  error: 'must have kind "SecretStore" or "ClusterSecretStore"',
+  error: 'allowed kinds are "SecretStore" and "ClusterSecretStore"',
 });
 
 /** One Key Vault secret read into one key: the long form of a `data` entry. */

@@ -187,6 +187,15 @@ export function validateEnvironment(env: Environment, options: ValidateOptions =
       }
     });
 
+    for (const [key, body] of Object.entries(secret.template?.data ?? {})) {
+      if (!body.includes('{{')) {
+        add(
+          at('template', 'data', key),
+          'has no template expression: a constant here would put a value in Git; keep values in Key Vault and read them with {{ .key }}',
+        );
+      }
+    }
+
     if (secret.template?.data && !hasDataFrom) {
       for (const [key, body] of Object.entries(secret.template.data)) {
         for (const ref of templateReferences(body)) {
