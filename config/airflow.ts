@@ -259,6 +259,10 @@ export function validateAirflow(env: Environment): Finding[] {
       }
     };
 
+    if (a.env === undefined && !a.envFrom && a.volume === undefined && a.connection === undefined) {
+      add(at(), 'declares no consumption: give env, envFrom: true, volume or connection');
+    }
+
     const constant = pythonConstant(secret.name);
     const cslot = `${secret.namespace}\u0000${constant}`;
     const cprior = constants.get(cslot);

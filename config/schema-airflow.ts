@@ -69,7 +69,8 @@ export const VOLUME_ITEM_PATH = rule(
 
 function ruleString(r: FormatRule, description?: string) {
   const message = `is not ${r.noun} (${r.allowed})`;
-  let s = z.string({ error: `must be a string: ${r.allowed}` }).regex(r.pattern, { error: message });
+  // abort: a value that breaks the pattern is reported once, not again by the extra check.
+  let s = z.string({ error: `must be a string: ${r.allowed}` }).regex(r.pattern, { error: message, abort: true });
   if (r.check) s = s.refine((v) => matches(r, v), { error: message }) as unknown as typeof s;
   return description ? s.meta({ description }) : s;
 }
@@ -143,9 +144,6 @@ export const AirflowConsumptionSchema = z
       .meta({ description: 'Expose every key of the Secret as an environment variable of the same name (envFrom).' }),
     volume: AirflowVolumeSchema.optional(),
     connection: AirflowConnectionSchema.optional(),
-  })
-  .refine((a) => a.env !== undefined || a.envFrom || a.volume !== undefined || a.connection !== undefined, {
-    error: 'declares no consumption: give env, envFrom: true, volume or connection',
   })
   .meta({
     description:
