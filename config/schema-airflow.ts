@@ -67,6 +67,11 @@ export const VOLUME_ITEM_PATH = rule(
   (v) => segments(v).every(normal),
 );
 
+/**
+ * A string schema for a format rule, like `ruleString` in `schema.ts` but reporting a value once when both the
+ * pattern and the extra check fail. Not imported from there: `schema.ts` imports this file, and the cycle would
+ * leave it undefined while modules load.
+ */
 function ruleString(r: FormatRule, description?: string) {
   const message = `is not ${r.noun} (${r.allowed})`;
   // abort: a value that breaks the pattern is reported once, not again by the extra check.
@@ -150,7 +155,11 @@ export const AirflowConsumptionSchema = z
       'How Airflow task pods consume this Secret; synth generates dist/<env>/airflow/ (Python helpers and JSON) from it.',
   });
 
+/** A parsed `secrets[].airflow` (defaults applied). */
 export type AirflowConsumption = z.output<typeof AirflowConsumptionSchema>;
+/** A parsed `secrets[].airflow.connection`. */
 export type AirflowConnection = z.output<typeof AirflowConnectionSchema>;
+/** A parsed `secrets[].airflow.volume`. */
 export type AirflowVolume = z.output<typeof AirflowVolumeSchema>;
+/** `{secretKey}`: a connection field read from a fetched key. */
 export type ConnectionKeyRef = z.output<typeof ConnectionKeyRefSchema>;
