@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DESCRIPTION_ANNOTATION, Environment, SecretEntry } from '../config';
+import { DESCRIPTION_ANNOTATION, Environment, SecretEntry, secretTemplate } from '../config';
 import { IKeyVaultStore, KeyVaultExternalSecret } from '../constructs';
 
 /** Props of {@link ExternalSecretsChart}. */
@@ -28,7 +28,7 @@ export class ExternalSecretsChart extends Chart {
         refreshPolicy: secret.refreshPolicy ?? env.defaults.refreshPolicy,
         data: secret.data,
         dataFrom: secret.dataFrom,
-        template: secret.template,
+        template: secretTemplate(secret),
         metadata: metadataOf(secret),
       });
     });

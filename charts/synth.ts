@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { stringify } from 'yaml';
 import { Environment } from '../config';
+import { renderAirflowHelpers } from './airflow-helpers';
 import { BuildEnvironmentOptions, buildEnvironment } from './environment';
 
 /** A Kubernetes object as plain JSON. */
@@ -17,7 +18,7 @@ export interface K8sObject {
   readonly [k: string]: unknown;
 }
 
-/** One environment rendered: file name → content, plus the objects for summaries and tests. */
+/** One environment rendered: file path (relative, `/`-separated) → content, plus the objects for summaries and tests. */
 export interface RenderedEnvironment {
   readonly environment: string;
   readonly files: ReadonlyMap<string, string>;
@@ -62,6 +63,8 @@ export function renderEnvironment(env: Environment, options: BuildEnvironmentOpt
     resources: [...files.keys()],
   };
   files.set('kustomization.yaml', generatedHeader(env.environment) + stringify(kustomization, { lineWidth: 0 }));
+  // Not Kubernetes objects: written beside the manifests in the same atomic swap, never listed as resources.
+  for (const [file, content] of renderAirflowHelpers(env)) files.set(file, content);
   return { environment: env.environment, files, objects: all };
 }
 
@@ -96,7 +99,10 @@ export function writeDist(outDir: string, rendered: readonly RenderedEnvironment
       const tmp = fs.mkdtempSync(path.join(outDir, `.${r.environment}.tmp-`));
       fs.chmodSync(tmp, 0o755);
       staged.push({ tmp, final: path.join(outDir, r.environment) });
-      for (const [file, content] of r.files) fs.writeFileSync(path.join(tmp, file), content);
+      for (const [file, content] of r.files) {
+        fs.mkdirSync(path.dirname(path.join(tmp, file)), { recursive: true });
+        fs.writeFileSync(path.join(tmp, file), content);
+      }
     }
   } catch (e) {
     for (const { tmp } of staged) fs.rmSync(tmp, { recursive: true, force: true });

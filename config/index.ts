@@ -1,8 +1,10 @@
 /** The typed environment catalogue: schema, loader, validators and the names shared by charts and infra. */
+export * from './airflow';
 export * from './duration';
 export * from './errors';
 export * from './load';
 export * from './naming';
 export * from './rules';
 export * from './schema';
+export * from './schema-airflow';
 export * from './validate';

@@ -22,6 +22,7 @@ import {
   matches,
 } from './rules';
 import { AZURE_CLOUD_NAMES, AzureCloud } from './naming';
+import { AirflowConsumptionSchema } from './schema-airflow';
 
 /** A string schema for a format rule; the message is the rule's, so every tool reports it alike. */
 export function ruleString(r: FormatRule, description?: string) {
@@ -227,6 +228,7 @@ export const SecretSchema = z
     template: TemplateSchema.optional(),
     labels: labels.optional(),
     annotations: annotations.optional(),
+    airflow: AirflowConsumptionSchema.optional(),
   })
   .meta({ description: 'A Kubernetes Secret synced from Key Vault.' });
 

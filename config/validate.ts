@@ -5,6 +5,7 @@
 import type { Environment, Identity, SecretEntry, Store } from './schema';
 import type { FieldPath } from './errors';
 import { WI_TENANT_ID_ANNOTATION } from './naming';
+import { validateAirflow } from './airflow';
 
 /** A problem before it is tied to a file. */
 export interface Finding {
@@ -223,6 +224,7 @@ export function validateEnvironment(env: Environment, options: ValidateOptions =
     }
   });
 
+  out.push(...validateAirflow(env));
   return out;
 }
 

@@ -1,0 +1,1 @@
+"""Test stand-in; see airflow/providers/cncf/kubernetes/secret.py."""
