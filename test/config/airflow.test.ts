@@ -105,7 +105,7 @@ describe('connection templates', () => {
       baseCatalogue([
         secret('pg', { airflow: { connection: { id: 'pg', type: 'postgres', login: { secretKey: 'user' } } } }),
         secret('pg2', {
-          template: { mergePolicy: 'Merge', data: { dsn: 'x' } },
+          template: { mergePolicy: 'Merge', data: { dsn: '{{ .user }}' } },
           airflow: { connection: { id: 'pg2', type: 'postgres' } },
         }),
       ]),
@@ -118,7 +118,7 @@ describe('connection templates', () => {
     expect(secretTemplate(env.secrets[1]!)).toEqual({
       type: 'Opaque',
       mergePolicy: 'Merge',
-      data: { dsn: 'x', AIRFLOW_CONN_PG2: '{"conn_type":"postgres"}' },
+      data: { dsn: '{{ .user }}', AIRFLOW_CONN_PG2: '{"conn_type":"postgres"}' },
     });
     expect(connectionEnvVar('snowflake_default')).toBe('AIRFLOW_CONN_SNOWFLAKE_DEFAULT');
   });
@@ -235,7 +235,7 @@ describe('fails when', () => {
 
   test('fails when template.data already defines the connection key', () => {
     expect(
-      one({ template: { data: { AIRFLOW_CONN_PG: 'postgres://' } }, airflow: { connection: { id: 'pg', type: 'postgres' } } }),
+      one({ template: { data: { AIRFLOW_CONN_PG: 'postgres://{{ .user }}' } }, airflow: { connection: { id: 'pg', type: 'postgres' } } }),
     ).toEqual([
       'secrets[0].airflow.connection.id: the connection writes key "AIRFLOW_CONN_PG", which template.data also defines; remove template.data["AIRFLOW_CONN_PG"] (the connection generates it)',
     ]);
