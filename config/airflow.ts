@@ -11,7 +11,7 @@ import { FieldPath, formatPath } from './errors';
 import { matches } from './rules';
 import type { Environment, SecretEntry, Template } from './schema';
 import { AirflowConnection, ConnectionKeyRef, ENV_VAR_NAME } from './schema-airflow';
-import { Finding, outputKeys } from './validate';
+import { Finding, outputKeys } from './secret-keys';
 
 /** Prefix Airflow reads connections from. @see https://airflow.apache.org/docs/apache-airflow/stable/howto/connection.html */
 export const AIRFLOW_CONN_ENV_PREFIX = 'AIRFLOW_CONN_';

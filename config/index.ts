@@ -7,4 +7,5 @@ export * from './naming';
 export * from './rules';
 export * from './schema';
 export * from './schema-airflow';
+export * from './secret-keys';
 export * from './validate';

@@ -2,16 +2,11 @@
  * Cross-field rules of the catalogue: references, duplicates and the ESO traps a schema cannot express.
  * Pure functions of a parsed environment; every rule reports a field path and what to do.
  */
-import type { Environment, Identity, SecretEntry, Store } from './schema';
+import type { Environment, Identity, Store } from './schema';
 import type { FieldPath } from './errors';
 import { WI_TENANT_ID_ANNOTATION } from './naming';
 import { validateAirflow } from './airflow';
-
-/** A problem before it is tied to a file. */
-export interface Finding {
-  readonly path: FieldPath;
-  readonly message: string;
-}
+import { Finding, outputKeys, templateReferences } from './secret-keys';
 
 /** Options that depend on what the catalogue is being used for. */
 export interface ValidateOptions {
@@ -36,27 +31,6 @@ export function identityServiceAccount(identity: Identity): string {
 /** True when a store may be used by an ExternalSecret in `namespace`. */
 export function storeAdmits(store: Store, namespace: string): boolean {
   return store.kind === 'SecretStore' ? store.namespace === namespace : store.namespaces.includes(namespace);
-}
-
-/** Template variables a Go template reads from the fetched data: `{{ .password }}`, `{{ index . "a-b" }}`. */
-export function templateReferences(template: string): string[] {
-  const refs = new Set<string>();
-  for (const m of template.matchAll(/\{\{[^}]*\}\}/g)) {
-    for (const v of m[0].matchAll(/(?<![\w)\]])\.([A-Za-z_][A-Za-z0-9_]*)/g)) refs.add(v[1]!);
-    for (const v of m[0].matchAll(/index\s+\.\s+"([^"]+)"/g)) refs.add(v[1]!);
-  }
-  return [...refs];
-}
-
-/**
- * The keys the target Secret will hold, or `undefined` when they depend on Key Vault contents (dataFrom).
- */
-export function outputKeys(secret: SecretEntry): string[] | undefined {
-  const fetched = Object.keys(secret.data ?? {});
-  const templated = Object.keys(secret.template?.data ?? {});
-  if (secret.template?.data && secret.template.mergePolicy === 'Replace') return templated.sort();
-  if (secret.dataFrom && secret.dataFrom.length > 0) return undefined;
-  return [...new Set([...fetched, ...templated])].sort();
 }
 
 /** Keys the Kubernetes API server requires for built-in Secret types. */
