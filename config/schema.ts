@@ -22,6 +22,7 @@ import {
   matches,
 } from './rules';
 import { AZURE_CLOUD_NAMES, AzureCloud } from './naming';
+import { LabelSelectorSchema, operationsSchema } from './schema-operations';
 
 /** A string schema for a format rule; the message is the rule's, so every tool reports it alike. */
 export function ruleString(r: FormatRule, description?: string) {
@@ -128,6 +129,9 @@ export const ClusterSecretStoreSchema = z
       .array(ruleString(DNS1123_LABEL))
       .min(1, { error: 'must list at least one namespace (a ClusterSecretStore admits only the namespaces named)' })
       .meta({ description: 'Namespaces whose ExternalSecrets may use this store (written to spec.conditions).' }),
+    namespaceSelector: LabelSelectorSchema.optional().meta({
+      description: 'Of the namespaces listed, admit only those whose labels match; it narrows the list, never widens it.',
+    }),
     ...storeCommon,
   })
   .meta({ description: 'A cluster-scoped ClusterSecretStore restricted to the listed namespaces.' });
@@ -242,6 +246,7 @@ export const EnvironmentSchema = z
     identities: z.array(IdentitySchema).min(1, { error: 'must list at least one identity' }),
     stores: z.array(StoreSchema).min(1, { error: 'must list at least one store' }),
     secrets: z.array(SecretSchema).default([]),
+    operations: operationsSchema(SecretSchema).prefault({}),
   })
   .meta({
     title: 'kv-secrets-sync environment catalogue',

@@ -5,6 +5,7 @@
 import type { Environment, Identity, SecretEntry, Store } from './schema';
 import type { FieldPath } from './errors';
 import { WI_TENANT_ID_ANNOTATION } from './naming';
+import { validateOperations } from './validate-operations';
 
 /** A problem before it is tied to a file. */
 export interface Finding {
@@ -214,6 +215,7 @@ export function validateEnvironment(env: Environment, options: ValidateOptions =
     }
   });
 
+  out.push(...validateOperations(env));
   return out;
 }
 

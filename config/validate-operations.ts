@@ -1,0 +1,149 @@
+/**
+ * Cross-field rules of the `operations` section and of what it governs: settings that would make our own
+ * manifests fail our own admission policy, shared secrets whose store cannot serve them, selectors Kubernetes
+ * would refuse. Pure functions of a parsed environment, in the style of `validate.ts`.
+ */
+import type { FieldPath } from './errors';
+import { goDurationSeconds } from './duration';
+import type { Environment } from './schema';
+import type { LabelSelector } from './schema-operations';
+import type { Finding } from './validate';
+
+/** Namespaces the admission policy governs: the configured list, else every namespace the catalogue delivers to. */
+export function governedNamespaces(env: Environment): string[] {
+  if (env.operations.admission.namespaces) return [...new Set(env.operations.admission.namespaces)].sort();
+  const out = new Set<string>();
+  env.secrets.forEach((s) => out.add(s.namespace));
+  env.operations.sharedSecrets.forEach((s) => s.namespaces.forEach((ns) => out.add(ns)));
+  env.stores.forEach((s) => (s.kind === 'SecretStore' ? out.add(s.namespace) : s.namespaces.forEach((ns) => out.add(ns))));
+  return [...out].sort();
+}
+
+/** Problems of a label selector that the API server (or ESO) would refuse. */
+export function selectorProblems(selector: LabelSelector, at: FieldPath): Finding[] {
+  const out: Finding[] = [];
+  (selector.matchExpressions ?? []).forEach((e, i) => {
+    const needsValues = e.operator === 'In' || e.operator === 'NotIn';
+    const n = e.values?.length ?? 0;
+    if (needsValues && n === 0) {
+      out.push({ path: [...at, 'matchExpressions', i, 'values'], message: `operator ${e.operator} needs at least one value` });
+    }
+    if (!needsValues && n > 0) {
+      out.push({ path: [...at, 'matchExpressions', i, 'values'], message: `must be empty for operator ${e.operator}; remove values` });
+    }
+  });
+  return out;
+}
+
+const TRIVIAL_PATTERNS = new Set(['', '.*', '.+', '^', '^.*', '^.+', '^.*$', '^.+$']);
+
+/** True when a `dataFrom.find.name` pattern selects by name (not every secret of the vault). */
+export function isNamePattern(pattern: string | undefined): boolean {
+  return pattern !== undefined && !TRIVIAL_PATTERNS.has(pattern);
+}
+
+/** Every cross-field problem of the operations section. */
+export function validateOperations(env: Environment): Finding[] {
+  const out: Finding[] = [];
+  const add = (path: FieldPath, message: string) => out.push({ path, message });
+  const ops = env.operations;
+
+  env.stores.forEach((store, i) => {
+    if (store.kind === 'ClusterSecretStore' && store.namespaceSelector) {
+      out.push(...selectorProblems(store.namespaceSelector, ['stores', i, 'namespaceSelector']));
+    }
+  });
+
+  if (ops.networkPolicy.enabled && ops.networkPolicy.apiServerCidrs.length === 0) {
+    add(
+      ['operations', 'networkPolicy', 'apiServerCidrs'],
+      'must name the API server address when the NetworkPolicy is enabled (without it ESO cannot reach the API server); give its IP as x.x.x.x/32, or set enabled: false',
+    );
+  }
+
+  // Shared secrets: the store must be a ClusterSecretStore that admits every namespace named.
+  const stores = new Map(env.stores.map((s, i) => [s.name, { store: s, index: i }]));
+  const targets = new Map<string, string>();
+  env.secrets.forEach((s, i) => targets.set(`${s.namespace}/${s.name}`, `secrets[${i}]`));
+  ops.sharedSecrets.forEach((shared, i) => {
+    const at = (...rest: Array<string | number>): FieldPath => ['operations', 'sharedSecrets', i, ...rest];
+    const found = stores.get(shared.store);
+    if (!found) {
+      add(at('store'), `${JSON.stringify(shared.store)} is not a known store (known: ${list([...stores.keys()])})`);
+    } else if (found.store.kind !== 'ClusterSecretStore') {
+      add(
+        at('store'),
+        `${JSON.stringify(shared.store)} is a SecretStore, which serves only namespace ${JSON.stringify(found.store.namespace)}; a shared secret needs a ClusterSecretStore`,
+      );
+    } else {
+      const admitted = found.store.namespaces;
+      shared.namespaces.forEach((ns, j) => {
+        if (!admitted.includes(ns)) {
+          add(
+            at('namespaces', j),
+            `${JSON.stringify(ns)} is not admitted by ClusterSecretStore ${JSON.stringify(shared.store)} (admits: ${list(admitted)}); add it to stores[${found.index}].namespaces or remove it here`,
+          );
+        }
+      });
+    }
+    const seen = new Set<string>();
+    shared.namespaces.forEach((ns, j) => {
+      if (seen.has(ns)) add(at('namespaces', j), `${JSON.stringify(ns)} is listed twice`);
+      seen.add(ns);
+      const key = `${ns}/${shared.name}`;
+      const prior = targets.get(key);
+      if (prior !== undefined) {
+        add(at('namespaces', j), `Secret ${key} is already produced by ${prior}; each target Secret has one source`);
+      } else targets.set(key, `operations.sharedSecrets[${i}]`);
+    });
+    if (shared.namespaceSelector) out.push(...selectorProblems(shared.namespaceSelector, at('namespaceSelector')));
+    if (Object.keys(shared.data ?? {}).length === 0 && (shared.dataFrom?.length ?? 0) === 0) {
+      add(at(), 'has no source: give data (Secret key → Key Vault secret) or dataFrom');
+    }
+  });
+
+  // Our own manifests must pass our own admission policy.
+  if (ops.admission.enabled) {
+    const governed = new Set(governedNamespaces(env));
+    const floor = ops.admission.minRefreshInterval;
+    const floorSeconds = goDurationSeconds(floor);
+    const check = (
+      at: (...rest: Array<string | number>) => FieldPath,
+      namespaces: readonly string[],
+      entry: Pick<Environment['secrets'][number], 'refreshInterval' | 'refreshPolicy' | 'dataFrom'>,
+    ) => {
+      if (!namespaces.some((ns) => governed.has(ns))) return;
+      const interval = entry.refreshInterval ?? env.defaults.refreshInterval;
+      const policy = entry.refreshPolicy ?? env.defaults.refreshPolicy;
+      const seconds = goDurationSeconds(interval);
+      if (policy === 'Periodic' && seconds > 0 && seconds < floorSeconds) {
+        add(
+          entry.refreshInterval !== undefined ? at('refreshInterval') : ['defaults', 'refreshInterval'],
+          `${JSON.stringify(interval)} is below operations.admission.minRefreshInterval ${JSON.stringify(floor)}, so the admission policy would refuse the ExternalSecret; use ${JSON.stringify(floor)} or more`,
+        );
+      }
+      entry.dataFrom?.forEach((df, j) => {
+        if ('find' in df && !isNamePattern(df.find.name)) {
+          add(
+            at('dataFrom', j, 'find', 'name'),
+            `${df.find.name === undefined ? 'missing' : JSON.stringify(df.find.name)}: the admission policy refuses dataFrom.find without a name pattern (it lists the whole vault on every refresh); give a regular expression such as "^airflow-var-"`,
+          );
+        }
+      });
+    };
+    env.secrets.forEach((s, i) => check((...r) => ['secrets', i, ...r], [s.namespace], s));
+    ops.sharedSecrets.forEach((s, i) => check((...r) => ['operations', 'sharedSecrets', i, ...r], s.namespaces, s));
+  }
+
+  const seen = new Set<string>();
+  return out.filter((f) => {
+    const key = `${f.path.join('.')}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function list(values: readonly string[]): string {
+  return values.length === 0 ? 'none' : values.map((v) => JSON.stringify(v)).join(', ');
+}
