@@ -88,7 +88,10 @@ export function validateOperations(env: Environment): Finding[] {
     }
     const seen = new Set<string>();
     shared.namespaces.forEach((ns, j) => {
-      if (seen.has(ns)) add(at('namespaces', j), `${JSON.stringify(ns)} is listed twice`);
+      if (seen.has(ns)) {
+        add(at('namespaces', j), `${JSON.stringify(ns)} is listed twice`);
+        return;
+      }
       seen.add(ns);
       const key = `${ns}/${shared.name}`;
       const prior = targets.get(key);
