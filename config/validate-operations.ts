@@ -7,7 +7,7 @@ import type { FieldPath } from './errors';
 import { goDurationSeconds } from './duration';
 import type { Environment } from './schema';
 import type { LabelSelector } from './schema-operations';
-import type { Finding } from './validate';
+import { type Finding, validateEnvironment } from './validate';
 
 /** Namespaces the admission policy governs: the configured list, else every namespace the catalogue delivers to. */
 export function governedNamespaces(env: Environment): string[] {
@@ -100,10 +100,8 @@ export function validateOperations(env: Environment): Finding[] {
       } else targets.set(key, `operations.sharedSecrets[${i}]`);
     });
     if (shared.namespaceSelector) out.push(...selectorProblems(shared.namespaceSelector, at('namespaceSelector')));
-    if (Object.keys(shared.data ?? {}).length === 0 && (shared.dataFrom?.length ?? 0) === 0) {
-      add(at(), 'has no source: give data (Secret key → Key Vault secret) or dataFrom');
-    }
   });
+  out.push(...sharedSecretContentFindings(env));
 
   // Our own manifests must pass our own admission policy.
   if (ops.admission.enabled) {
@@ -145,6 +143,28 @@ export function validateOperations(env: Environment): Finding[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The content rules of catalogue secrets (sources, find patterns, template references, Secret types), applied to
+ * shared secrets by validating them as secrets of their first namespace. Store and target rules are left out:
+ * the shared-secret checks above cover every namespace.
+ */
+function sharedSecretContentFindings(env: Environment): Finding[] {
+  const shared = env.operations.sharedSecrets;
+  if (shared.length === 0) return [];
+  const asSecrets = shared.map(({ namespaces, namespaceSelector: _s, namespacesRefreshTime: _r, ...rest }) => ({
+    ...rest,
+    namespace: namespaces[0] ?? '',
+  }));
+  const probe: Environment = {
+    ...env,
+    secrets: asSecrets,
+    operations: { ...env.operations, sharedSecrets: [], admission: { ...env.operations.admission, enabled: false } },
+  };
+  return validateEnvironment(probe)
+    .filter((f) => f.path[0] === 'secrets' && f.path[2] !== 'store' && !(f.path[2] === 'name' && f.path.length === 3))
+    .map((f) => ({ ...f, path: ['operations', 'sharedSecrets', ...f.path.slice(1)] }));
 }
 
 function list(values: readonly string[]): string {

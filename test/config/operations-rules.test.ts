@@ -163,3 +163,26 @@ describe('cross-tool values', () => {
     );
   });
 });
+
+describe('shared secrets follow the secret rules', () => {
+  test('fails when a shared secret template reads a key its data does not have', () => {
+    expect(
+      opsProblems(
+        (() => {
+          const c = operationsCatalogue();
+          c.operations.sharedSecrets[0].template = { data: { url: 'smtp://{{ .user }}:{{ .password }}@relay' } };
+          return c;
+        })(),
+      ),
+    ).toEqual(['operations.sharedSecrets[0].template.data.url: reads "user", which is not a key of data (keys: "password")']);
+  });
+
+  test('fails when a shared basic-auth Secret has neither username nor password', () => {
+    const c = operationsCatalogue();
+    c.operations.sharedSecrets[0].data = { token: 'smtp-token' };
+    c.operations.sharedSecrets[0].template = { type: 'kubernetes.io/basic-auth' };
+    expect(opsProblems(c)).toEqual([
+      'operations.sharedSecrets[0].template: a kubernetes.io/basic-auth Secret needs at least one of "username", "password" (has: "token")',
+    ]);
+  });
+});
