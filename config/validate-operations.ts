@@ -124,7 +124,9 @@ export function validateOperations(env: Environment): Finding[] {
         );
       }
       entry.dataFrom?.forEach((df, j) => {
-        if ('find' in df && !isNamePattern(df.find.name)) {
+        // An empty find is reported by validate.ts already; this adds tags-only and match-all patterns.
+        const empty = 'find' in df && df.find.name === undefined && df.find.tags === undefined;
+        if ('find' in df && !empty && !isNamePattern(df.find.name)) {
           add(
             at('dataFrom', j, 'find', 'name'),
             `${df.find.name === undefined ? 'missing' : JSON.stringify(df.find.name)}: the admission policy refuses dataFrom.find without a name pattern (it lists the whole vault on every refresh); give a regular expression such as "^airflow-var-"`,

@@ -186,3 +186,19 @@ describe('shared secrets follow the secret rules', () => {
     ]);
   });
 });
+
+test('fails when dataFrom.find matches every name, in a governed namespace', () => {
+  const c = operationsCatalogue();
+  c.secrets[0].dataFrom = [{ find: { name: '.*' } }];
+  expect(opsProblems(c)).toEqual([
+    'secrets[0].dataFrom[0].find.name: ".*": the admission policy refuses dataFrom.find without a name pattern (it lists the whole vault on every refresh); give a regular expression such as "^airflow-var-"',
+  ]);
+});
+
+test('an empty find is reported once, by the catalogue rule', () => {
+  const c = operationsCatalogue();
+  c.secrets[0].dataFrom = [{ find: {} }];
+  expect(opsProblems(c)).toEqual([
+    'secrets[0].dataFrom[0].find: needs name or tags: an empty find lists every secret of the vault on each refresh',
+  ]);
+});
