@@ -54,6 +54,13 @@ export function validateOperations(env: Environment): Finding[] {
     }
   });
 
+  if (env.platform.prometheusOperator && ops.alerts.enabled && !ops.alerts.serviceMonitor) {
+    add(
+      ['operations', 'alerts', 'serviceMonitor'],
+      'false leaves the alerts without ESO metrics (ExternalSecretsControllerAbsent would fire for good); set serviceMonitor: true, or alerts.enabled: false',
+    );
+  }
+
   if (ops.networkPolicy.enabled && ops.networkPolicy.apiServerCidrs.length === 0) {
     add(
       ['operations', 'networkPolicy', 'apiServerCidrs'],

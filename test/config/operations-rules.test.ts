@@ -29,6 +29,12 @@ describe('operations section', () => {
       ]);
     });
 
+    test('alerts are on but the ServiceMonitor that feeds them is off', () => {
+      expect(opsProblems(edit((c) => (c.operations.alerts = { serviceMonitor: false })))).toEqual([
+        'operations.alerts.serviceMonitor: false leaves the alerts without ESO metrics (ExternalSecretsControllerAbsent would fire for good); set serviceMonitor: true, or alerts.enabled: false',
+      ]);
+    });
+
     test('the NetworkPolicy is enabled without the API server address', () => {
       expect(opsProblems(edit((c) => (c.operations.networkPolicy = { enabled: true })))).toEqual([
         'operations.networkPolicy.apiServerCidrs: must name the API server address when the NetworkPolicy is enabled (without it ESO cannot reach the API server); give its IP as x.x.x.x/32, or set enabled: false',
