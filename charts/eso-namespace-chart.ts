@@ -3,6 +3,12 @@ import { Construct } from 'constructs';
 import { Environment } from '../config';
 import { ExternalSecretsNetworkPolicy, PodSecurityNamespace } from '../constructs';
 
+/** Annotations that keep Argo CD and Flux from pruning an object they apply. */
+export const NO_PRUNE_ANNOTATIONS = {
+  'argocd.argoproj.io/sync-options': 'Prune=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+} as const;
+
 /** Props of {@link EsoNamespaceChart}. */
 export interface EsoNamespaceChartProps extends ChartProps {
   readonly environment: Environment;
@@ -22,6 +28,8 @@ export class EsoNamespaceChart extends Chart {
         name: env.platform.esoNamespace,
         level: podSecurity.level,
         version: podSecurity.version,
+        // The namespace holds the ESO release itself; removing this file from Git must never delete it.
+        metadata: { annotations: { ...NO_PRUNE_ANNOTATIONS } },
       });
     }
     if (networkPolicy.enabled) {

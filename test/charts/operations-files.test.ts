@@ -67,6 +67,11 @@ describe.each(listEnvironments())('environment %s', (name) => {
     if (ns) {
       expect(ns.metadata.name).toBe(env.platform.esoNamespace);
       expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe(env.operations.podSecurity.level);
+      // GitOps must never delete the namespace that runs ESO.
+      expect(ns.metadata.annotations).toEqual({
+        'argocd.argoproj.io/sync-options': 'Prune=false',
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      });
     }
   });
 });
