@@ -78,10 +78,10 @@ export class KeyVaultClusterExternalSecret extends Construct {
       // Every namespace gets the same ExternalSecret: it must be valid, and its store must admit it, in each.
       const seen = new Set<string>();
       for (const ns of props.namespaces ?? []) {
-
         checkExternalSecretProps((field, message) => {
           const key = `${field}\u0000${message}`;
-          if (!seen.has(key)) {
+          // Namespace names are reported above, as namespaces[i].
+          if (field !== 'namespace' && !seen.has(key)) {
             seen.add(key);
             problem(field, message);
           }
