@@ -7,7 +7,7 @@ import type { FieldPath } from './errors';
 import { goDurationSeconds } from './duration';
 import type { Environment } from './schema';
 import type { LabelSelector } from './schema-operations';
-import { type Finding, validateEnvironment } from './validate';
+import type { Finding } from './validate';
 
 /** Namespaces the admission policy governs: the configured list, else every namespace the catalogue delivers to. */
 export function governedNamespaces(env: Environment): string[] {
@@ -42,8 +42,14 @@ export function isNamePattern(pattern: string | undefined): boolean {
   return pattern !== undefined && !TRIVIAL_PATTERNS.has(pattern);
 }
 
-/** Every cross-field problem of the operations section. */
-export function validateOperations(env: Environment): Finding[] {
+/** The catalogue's own validator, passed in so this module does not import `validate.ts` (no import cycle). */
+export type EnvironmentValidator = (env: Environment) => Finding[];
+
+/**
+ * Every cross-field problem of the operations section. `validateSecrets` (the catalogue validator) applies the
+ * secret content rules to shared secrets; without it they are skipped.
+ */
+export function validateOperations(env: Environment, validateSecrets?: EnvironmentValidator): Finding[] {
   const out: Finding[] = [];
   const add = (path: FieldPath, message: string) => out.push({ path, message });
   const ops = env.operations;
@@ -108,7 +114,7 @@ export function validateOperations(env: Environment): Finding[] {
     });
     if (shared.namespaceSelector) out.push(...selectorProblems(shared.namespaceSelector, at('namespaceSelector')));
   });
-  out.push(...sharedSecretContentFindings(env));
+  if (validateSecrets) out.push(...sharedSecretContentFindings(env, validateSecrets));
 
   // Our own manifests must pass our own admission policy.
   if (ops.admission.enabled) {
@@ -159,7 +165,7 @@ export function validateOperations(env: Environment): Finding[] {
  * shared secrets by validating them as secrets of their first namespace. Store and target rules are left out:
  * the shared-secret checks above cover every namespace.
  */
-function sharedSecretContentFindings(env: Environment): Finding[] {
+function sharedSecretContentFindings(env: Environment, validateSecrets: EnvironmentValidator): Finding[] {
   const shared = env.operations.sharedSecrets;
   if (shared.length === 0) return [];
   const asSecrets = shared.map(({ namespaces, namespaceSelector: _s, namespacesRefreshTime: _r, ...rest }) => ({
@@ -171,7 +177,7 @@ function sharedSecretContentFindings(env: Environment): Finding[] {
     secrets: asSecrets,
     operations: { ...env.operations, sharedSecrets: [], admission: { ...env.operations.admission, enabled: false } },
   };
-  return validateEnvironment(probe)
+  return validateSecrets(probe)
     .filter((f) => f.path[0] === 'secrets' && f.path[2] !== 'store' && !(f.path[2] === 'name' && f.path.length === 3))
     .map((f) => ({ ...f, path: ['operations', 'sharedSecrets', ...f.path.slice(1)] }));
 }

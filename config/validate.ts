@@ -215,7 +215,7 @@ export function validateEnvironment(env: Environment, options: ValidateOptions =
     }
   });
 
-  out.push(...validateOperations(env));
+  out.push(...validateOperations(env, (probe) => validateEnvironment(probe, options)));
   return out;
 }
 
