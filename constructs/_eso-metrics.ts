@@ -3,7 +3,7 @@
  * Prometheus adds when it scrapes them. Alerts are written against this set and tests check every expression
  * against it, so a renamed metric or label fails a test instead of silently never firing.
  *
- * Sources (external-secrets v2.9.0):
+ * Sources (external-secrets v2.9.0, tag commit 378bdb622ed9712ef4a58370f6a17af033b7d343):
  * - `docs/api/metrics.md` (metric names and types).
  * - `pkg/controllers/metrics/labels.go`: non-condition metrics carry `name`, `namespace`; condition metrics add
  *   `condition`, `status` (plus `app_kubernetes_io_*` labels when `--enable-extended-metric-labels`, off by
