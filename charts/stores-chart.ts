@@ -39,7 +39,11 @@ export class StoresChart extends Chart {
         store.name,
         store.kind === 'SecretStore'
           ? new KeyVaultSecretStore(this, store.name, { ...common, namespace: store.namespace })
-          : new KeyVaultClusterSecretStore(this, store.name, { ...common, namespaces: store.namespaces }),
+          : new KeyVaultClusterSecretStore(this, store.name, {
+              ...common,
+              namespaces: store.namespaces,
+              namespaceSelector: store.namespaceSelector,
+            }),
       );
     }
     this.stores = stores;

@@ -23,6 +23,7 @@ import {
 } from './rules';
 import { AZURE_CLOUD_NAMES, AzureCloud } from './naming';
 import { AirflowConsumptionSchema } from './schema-airflow';
+import { LabelSelectorSchema, operationsSchema } from './schema-operations';
 
 /** A string schema for a format rule; the message is the rule's, so every tool reports it alike. */
 export function ruleString(r: FormatRule, description?: string) {
@@ -130,6 +131,9 @@ export const ClusterSecretStoreSchema = z
       .array(ruleString(DNS1123_LABEL))
       .min(1, { error: 'must list at least one namespace (a ClusterSecretStore admits only the namespaces named)' })
       .meta({ description: 'Namespaces whose ExternalSecrets may use this store (written to spec.conditions).' }),
+    namespaceSelector: LabelSelectorSchema.optional().meta({
+      description: 'Of the namespaces listed, admit only those whose labels match; it narrows the list, never widens it.',
+    }),
     ...storeCommon,
   })
   .meta({ description: 'A cluster-scoped ClusterSecretStore restricted to the listed namespaces.' });
@@ -245,6 +249,7 @@ export const EnvironmentSchema = z
     identities: z.array(IdentitySchema).min(1, { error: 'must list at least one identity' }),
     stores: z.array(StoreSchema).min(1, { error: 'must list at least one store' }),
     secrets: z.array(SecretSchema).default([]),
+    operations: operationsSchema(SecretSchema).prefault({}),
   })
   .meta({
     title: 'kv-secrets-sync environment catalogue',

@@ -7,6 +7,7 @@ import type { FieldPath } from './errors';
 import { WI_TENANT_ID_ANNOTATION } from './naming';
 import { validateAirflow } from './airflow';
 import { Finding, outputKeys, templateReferences } from './secret-keys';
+import { validateOperations } from './validate-operations';
 
 /** Options that depend on what the catalogue is being used for. */
 export interface ValidateOptions {
@@ -199,6 +200,7 @@ export function validateEnvironment(env: Environment, options: ValidateOptions =
   });
 
   out.push(...validateAirflow(env));
+  out.push(...validateOperations(env, (probe) => validateEnvironment(probe, options)));
   return out;
 }
 

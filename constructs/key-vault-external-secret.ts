@@ -12,6 +12,7 @@ import {
 } from '../config';
 import {
   ExternalSecret,
+  ExternalSecretSpec,
   ExternalSecretSpecData,
   ExternalSecretSpecDataFrom,
   ExternalSecretSpecDataFromExtractConversionStrategy,
@@ -115,30 +116,37 @@ export class KeyVaultExternalSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: KeyVaultExternalSecretProps) {
     super(scope, id);
-    collectProblems(this, (problem) => checkProps(problem, props));
+    collectProblems(this, (problem) => checkExternalSecretProps(problem, props));
 
     this.secretName = props.name;
     this.namespace = props.namespace;
     this.refreshInterval = canonicalGoDuration(props.refreshInterval ?? '1h');
-    const template = renderTemplate(props);
 
     this.resource = new ExternalSecret(this, 'Resource', {
       metadata: { name: externalSecretName(props.name), namespace: props.namespace, ...props.metadata },
-      spec: {
-        refreshInterval: this.refreshInterval,
-        refreshPolicy: (props.refreshPolicy ?? 'Periodic') as ExternalSecretSpecRefreshPolicy,
-        secretStoreRef: { kind: props.store.kind as ExternalSecretSpecSecretStoreRefKind, name: props.store.name },
-        target: {
-          name: props.name,
-          creationPolicy: (props.creationPolicy ?? 'Owner') as ExternalSecretSpecTargetCreationPolicy,
-          deletionPolicy: (props.deletionPolicy ?? 'Retain') as ExternalSecretSpecTargetDeletionPolicy,
-          template,
-        },
-        data: renderData(props.data),
-        dataFrom: renderDataFrom(props.dataFrom),
-      },
+      spec: renderExternalSecretSpec(props),
     });
   }
+}
+
+/**
+ * The `spec` of the ExternalSecret for `props`, every ESO default written out. Shared with
+ * ClusterExternalSecret, whose `externalSecretSpec` is the same object.
+ */
+export function renderExternalSecretSpec(props: Omit<KeyVaultExternalSecretProps, 'namespace'>): ExternalSecretSpec {
+  return {
+    refreshInterval: canonicalGoDuration(props.refreshInterval ?? '1h'),
+    refreshPolicy: (props.refreshPolicy ?? 'Periodic') as ExternalSecretSpecRefreshPolicy,
+    secretStoreRef: { kind: props.store.kind as ExternalSecretSpecSecretStoreRefKind, name: props.store.name },
+    target: {
+      name: props.name,
+      creationPolicy: (props.creationPolicy ?? 'Owner') as ExternalSecretSpecTargetCreationPolicy,
+      deletionPolicy: (props.deletionPolicy ?? 'Retain') as ExternalSecretSpecTargetDeletionPolicy,
+      template: renderTemplate(props),
+    },
+    data: renderData(props.data),
+    dataFrom: renderDataFrom(props.dataFrom),
+  };
 }
 
 function renderData(data: KeyVaultExternalSecretProps['data']): ExternalSecretSpecData[] | undefined {
@@ -189,7 +197,7 @@ function renderDataFrom(dataFrom: KeyVaultExternalSecretProps['dataFrom']): Exte
  * The template block: written when the Secret has a type, templated keys, or labels and annotations to carry
  * (ESO copies `template.metadata` onto the Secret; with no template data the fetched keys pass through).
  */
-function renderTemplate(props: KeyVaultExternalSecretProps): ExternalSecretSpecTargetTemplate | undefined {
+function renderTemplate(props: Omit<KeyVaultExternalSecretProps, 'namespace'>): ExternalSecretSpecTargetTemplate | undefined {
   const labels = props.metadata?.labels;
   const annotations = props.metadata?.annotations;
   const hasMetadata = Object.keys(labels ?? {}).length > 0 || Object.keys(annotations ?? {}).length > 0;
@@ -203,7 +211,8 @@ function renderTemplate(props: KeyVaultExternalSecretProps): ExternalSecretSpecT
   };
 }
 
-function checkProps(problem: ProblemSink, props: KeyVaultExternalSecretProps): void {
+/** Checks the props of an ExternalSecret (also run per target namespace of a ClusterExternalSecret). */
+export function checkExternalSecretProps(problem: ProblemSink, props: KeyVaultExternalSecretProps): void {
   ruleCheck(problem, DNS1123_SUBDOMAIN, props.name, 'name');
   ruleCheck(problem, DNS1123_LABEL, props.namespace, 'namespace');
   if (!props.store) {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listEnvironments, loadEnvironment } from '../../config';
+import { conditionsBound, listEnvironments, loadEnvironment } from '../../config';
 import { renderEnvironment } from '../../charts/synth';
 import * as eso from '../../constructs/imports/external-secrets.io';
 import { DIST, distObjects, listFiles } from '../util/dist';
@@ -23,10 +23,9 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
     }
   });
 
-  test('only served ESO APIs and core kinds are emitted', () => {
-    for (const o of rendered.objects) {
-      expect(['external-secrets.io/v1', 'v1']).toContain(o.apiVersion);
-    }
+  test('only served ESO APIs and stable Kubernetes APIs are emitted', () => {
+    const allowed = ['external-secrets.io/v1', 'v1', 'admissionregistration.k8s.io/v1', 'monitoring.coreos.com/v1', 'networking.k8s.io/v1'];
+    for (const o of rendered.objects) expect(allowed).toContain(o.apiVersion);
   });
 
   test('every ExternalSecret reads through a store that exists and admits its namespace', () => {
@@ -38,7 +37,7 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
       );
       expect({ es: es.metadata.name, store: store?.metadata.name }).toEqual({ es: es.metadata.name, store: ref.name });
       if (store.kind === 'ClusterSecretStore') {
-        const admitted = store.spec.conditions.flatMap((c: any) => c.namespaces ?? []);
+        const admitted = conditionsBound(store.spec.conditions) ?? [];
         expect(admitted).toContain(es.metadata.namespace);
       }
     }
@@ -64,6 +63,7 @@ describe.each(ENVIRONMENTS)('environment %s', (name) => {
       ExternalSecret: (s) => eso.toJson_ExternalSecretSpec(fromJson(s)),
       SecretStore: (s) => eso.toJson_SecretStoreSpec(fromJson(s)),
       ClusterSecretStore: (s) => eso.toJson_ClusterSecretStoreSpec(fromJson(s)),
+      ClusterExternalSecret: (s) => eso.toJson_ClusterExternalSecretSpec(fromJson(s)),
     };
     for (const o of rendered.objects as any[]) {
       const f = roundTrip[o.kind];
