@@ -6,3 +6,5 @@ export * from './naming';
 export * from './rules';
 export * from './schema';
 export * from './validate';
+export * from './budget';
+export * from './schema-budget';

@@ -22,6 +22,7 @@ import {
   matches,
 } from './rules';
 import { AZURE_CLOUD_NAMES, AzureCloud } from './naming';
+import { BUDGET_DEFAULTS, BudgetSchema } from './schema-budget';
 
 /** A string schema for a format rule; the message is the rule's, so every tool reports it alike. */
 export function ruleString(r: FormatRule, description?: string) {
@@ -242,6 +243,7 @@ export const EnvironmentSchema = z
     identities: z.array(IdentitySchema).min(1, { error: 'must list at least one identity' }),
     stores: z.array(StoreSchema).min(1, { error: 'must list at least one store' }),
     secrets: z.array(SecretSchema).default([]),
+    budget: BudgetSchema.default(BUDGET_DEFAULTS),
   })
   .meta({
     title: 'kv-secrets-sync environment catalogue',
