@@ -16,7 +16,7 @@
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { generate } from 'selfsigned';
+import { loopbackCertificate } from './tls';
 
 /** A secret as the fake vault holds it (dates as `Date`). */
 export interface FakeSecret {
@@ -78,6 +78,7 @@ export class FakeKeyVault {
   public readonly requests: SeenRequest[] = [];
   public readonly faults: Fault[] = [];
   private readonly secrets = new Map<string, FakeSecret>();
+  private readonly sockets = new Set<import('node:net').Socket>();
   private server?: https.Server;
   private readonly hanging = new Set<import('node:http').ServerResponse>();
 
@@ -93,14 +94,13 @@ export class FakeKeyVault {
 
   /** Starts listening on 127.0.0.1 with a fresh self-signed certificate. */
   public async start(): Promise<this> {
-    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      notAfterDate: new Date(Date.now() + 86400_000),
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    const tls = await loopbackCertificate();
+    this.cert = tls.cert;
+    this.server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => this.handle(req, res));
+    this.server.on('connection', (socket: import('node:net').Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
     });
-    this.cert = pems.cert;
-    this.server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
     return this;
@@ -109,6 +109,8 @@ export class FakeKeyVault {
   public async stop(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     this.server?.closeAllConnections();
+    // Sockets a client opened but never used (still in the TLS handshake) are not HTTP connections yet.
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
