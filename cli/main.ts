@@ -62,7 +62,7 @@ export async function run(argv: readonly string[], deps: CliDeps = {}): Promise<
   const program = new Command()
     .name('kv-secrets-sync')
     .description(
-      'Operator tooling for Key Vault secrets delivered by External Secrets Operator: check the vault before a merge,\n' +
+      'Operator tooling for Key Vault secrets delivered by External Secrets Operator: check the vault before a merge, ' +
         'the cluster after it, refresh on demand, and keep the Key Vault request budget.',
     )
     .addHelpText(
@@ -79,7 +79,7 @@ export async function run(argv: readonly string[], deps: CliDeps = {}): Promise<
     if (envRequired) env.makeOptionMandatory();
     return cmd
       .addOption(env)
-      .option('-c, --catalogue <dir>', 'catalogue folder', defaultCatalogueDir())
+      .addOption(new Option('-c, --catalogue <dir>', 'catalogue folder').default(defaultCatalogueDir(), 'environments/ of this project'))
       .option('--json', 'machine-readable JSON on stdout')
       .option('--no-color', 'no colours, even on a terminal');
   };
@@ -94,9 +94,9 @@ export async function run(argv: readonly string[], deps: CliDeps = {}): Promise<
       .command('verify')
       .summary('check every Key Vault secret the catalogue references (metadata only)')
       .description(
-        'Checks every Key Vault secret an environment references (data, dataFrom.extract, dataFrom.find) against the vault:\n' +
-          'exists, enabled, not expired, active, pinned version present, finds matching. Reads metadata only (list\n' +
-          'operations): the signed-in identity needs the "Key Vault Reader" role, never a secret value. Signs in with\n' +
+        'Checks every Key Vault secret an environment references (data, dataFrom.extract, dataFrom.find) against the vault: ' +
+          'exists, enabled, not expired, active, pinned version present, finds matching. Reads metadata only (list ' +
+          'operations): the signed-in identity needs the "Key Vault Reader" role, never a secret value. Signs in with ' +
           "Azure's default credential chain (az login, workload identity, managed identity, environment).",
       ),
   )
@@ -131,9 +131,9 @@ export async function run(argv: readonly string[], deps: CliDeps = {}): Promise<
         .command('status')
         .summary('show ExternalSecrets and stores in the cluster against the catalogue')
         .description(
-          'Reads ExternalSecrets, SecretStores and ClusterSecretStores labelled kv-secrets-sync.io/environment=<env> from the\n' +
-            'cluster and prints Ready, reason, message, last refresh, refresh interval and store of each; marks objects the\n' +
-            'catalogue expects but the cluster lacks, and labelled objects the catalogue no longer has. Exits 1 when anything\n' +
+          'Reads ExternalSecrets, SecretStores and ClusterSecretStores labelled kv-secrets-sync.io/environment=<env> from the ' +
+            'cluster and prints Ready, reason, message, last refresh, refresh interval and store of each; marks objects the ' +
+            'catalogue expects but the cluster lacks, and labelled objects the catalogue no longer has. Exits 1 when anything ' +
             'is not Ready, missing or unknown.',
         ),
     ),
@@ -151,8 +151,8 @@ export async function run(argv: readonly string[], deps: CliDeps = {}): Promise<
         .command('force-sync')
         .summary('make ESO refresh ExternalSecrets now, optionally waiting until they are Ready')
         .description(
-          "Sets ESO's force-sync annotation (force-sync=<unix time>) on the selected ExternalSecrets of the environment, which\n" +
-            'makes ESO read Key Vault again at once. Select by --name, --namespace or --all; with --wait, follows them until\n' +
+          "Sets ESO's force-sync annotation (force-sync=<unix time>) on the selected ExternalSecrets of the environment, which " +
+            'makes ESO read Key Vault again at once. Select by --name, --namespace or --all; with --wait, follows them until ' +
             'each has synced after the annotation and is Ready, or until --timeout.',
         ),
     ),
@@ -181,9 +181,9 @@ export async function run(argv: readonly string[], deps: CliDeps = {}): Promise<
       .command('budget')
       .summary('the Key Vault request model per vault (synth fails above budget)')
       .description(
-        "Models the requests ESO sends to each vault: steady state per 10 s (data and extract GETs over each secret's\n" +
-          'refresh interval, dataFrom.find as whole-vault list pages plus one GET per match) and the burst when the controller\n' +
-          "restarts and syncs everything at once, against Key Vault's 4,000 requests per 10 s per vault. Exits 1 above\n" +
+        "Models the requests ESO sends to each vault: steady state per 10 s (data and extract GETs over each secret's " +
+          'refresh interval, dataFrom.find as whole-vault list pages plus one GET per match) and the burst when the controller ' +
+          "restarts and syncs everything at once, against Key Vault's 4,000 requests per 10 s per vault. Exits 1 above " +
           'budget.maxSteadyStatePercent or budget.maxBurstPercent, as npm run synth does.',
       ),
     false,
