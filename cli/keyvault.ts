@@ -144,12 +144,12 @@ export function describeVaultError(
     case 404:
       return `${access.vaultUrl} answered 404 (${err.code ?? 'NotFound'}): check keyVault.name and keyVault.cloud in the catalogue`;
     case 429:
-      return `${vault} kept throttling (429 Too Many Requests) after ${access.retries} retries with backoff; wait a minute and run again, or pass --retries with a larger number`;
+      return `${vault} kept throttling (429 Too Many Requests) after ${access.retries} ${access.retries === 1 ? 'retry' : 'retries'} with backoff; wait a minute and run again, or pass --retries with a larger number`;
     default:
       break;
   }
   if (err.name === 'AbortError' || /abort|timed? ?out|ETIMEDOUT/i.test(`${err.code ?? ''} ${err.message ?? ''}`)) {
-    return `no answer from ${vault} within ${access.timeoutMs / 1000}s (after ${access.retries} retries); check the network path to the vault or raise --timeout`;
+    return `no answer from ${vault} within ${access.timeoutMs / 1000}s (after ${access.retries} ${access.retries === 1 ? 'retry' : 'retries'}); check the network path to the vault or raise --timeout`;
   }
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
     return `cannot resolve ${vault}: the vault does not exist or DNS (private endpoint zone) does not know it; check keyVault.name`;

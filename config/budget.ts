@@ -175,6 +175,9 @@ export function describeCost(c: SecretCost): string {
   return `${head}, ${c.refreshPolicy === 'Periodic' ? 'refreshInterval 0' : c.refreshPolicy}: no steady-state cost`;
 }
 
+/** Share of a vault's total a secret must cost to be named among the costliest. */
+const SIGNIFICANT = 0.05;
+
 /** A threshold a vault exceeds: what, and the secrets that cost most. */
 export interface BudgetViolation {
   readonly vault: string;
@@ -185,7 +188,10 @@ export interface BudgetViolation {
   readonly costliest: readonly SecretCost[];
 }
 
-/** Every threshold a vault exceeds (empty when it is within budget), with up to `top` costliest secrets each. */
+/**
+ * Every threshold a vault exceeds (empty when it is within budget), each with its costliest secrets: up to `top`
+ * of those that make at least 5% of the total, so the list names what is worth changing.
+ */
 export function budgetViolations(b: VaultBudget, top = 5): BudgetViolation[] {
   const out: BudgetViolation[] = [];
   const where = `vault ${b.vault} (${b.environments.join(', ')})`;
@@ -198,7 +204,7 @@ export function budgetViolations(b: VaultBudget, top = 5): BudgetViolation[] {
         `${where}: steady state ${formatRate(b.steadyPer10s)} requests per 10 s is ${formatPercent(b.steadyPercent)} of ${limit}, ` +
         `above budget.maxSteadyStatePercent ${b.maxSteadyStatePercent}%; raise the refreshInterval of the costliest secrets, ` +
         'use refreshPolicy OnChange, narrow dataFrom.find, or raise budget.maxSteadyStatePercent',
-      costliest: b.secrets.filter((s) => s.steadyPer10s > 0).slice(0, top),
+      costliest: b.secrets.filter((s) => s.steadyPer10s >= b.steadyPer10s * SIGNIFICANT).slice(0, top),
     });
   }
   if (b.overBurst) {
@@ -209,7 +215,7 @@ export function budgetViolations(b: VaultBudget, top = 5): BudgetViolation[] {
         `${where}: a controller restart sends ${b.burst.toLocaleString('en-US')} requests at once, ${formatPercent(b.burstPercent)} of ${limit}, ` +
         `above budget.maxBurstPercent ${b.maxBurstPercent}%; replace broad dataFrom.find with data entries, spread the secrets over ` +
         'more vaults, or raise budget.maxBurstPercent',
-      costliest: [...b.secrets].sort((x, y) => y.perSync - x.perSync).slice(0, top),
+      costliest: [...b.secrets].sort((x, y) => y.perSync - x.perSync).filter((s) => s.perSync >= b.burst * SIGNIFICANT).slice(0, top),
     });
   }
   return out;
@@ -218,7 +224,7 @@ export function budgetViolations(b: VaultBudget, top = 5): BudgetViolation[] {
 /** Requests per 10 s with sensible precision: `0.0083`, `1.5`, `1,234`. */
 export function formatRate(n: number): string {
   if (n === 0) return '0';
-  if (n < 0.01) return n.toPrecision(2);
+  if (n < 0.01) return String(Number(n.toPrecision(2)));
   if (n < 100) return String(Number(n.toFixed(2)));
   return Math.round(n).toLocaleString('en-US');
 }
@@ -226,7 +232,7 @@ export function formatRate(n: number): string {
 /** `0.0021%`, `12.5%`. */
 export function formatPercent(n: number): string {
   if (n === 0) return '0%';
-  if (n < 0.01) return `${n.toPrecision(2)}%`;
+  if (n < 0.01) return `${Number(n.toPrecision(2))}%`;
   return `${Number(n.toFixed(2))}%`;
 }
 

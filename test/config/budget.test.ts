@@ -112,6 +112,8 @@ describe('computeBudgets', () => {
       "vault kv-test (test): steady state 1,500 requests per 10 s is 37.5% of Key Vault's 4,000 requests per 10 s per vault, above budget.maxSteadyStatePercent 25%; raise the refreshInterval of the costliest secrets, use refreshPolicy OnChange, narrow dataFrom.find, or raise budget.maxSteadyStatePercent",
     );
     expect(violations[0]!.costliest.map((c) => c.secret)).toEqual(['airflow/a', 'airflow/b']);
+    // Secrets below 5% of the total are not worth naming.
+    expect(budgetViolations(b!)[0]!.costliest.map((c) => c.secret)).toEqual(['airflow/a', 'airflow/b', 'airflow/c']);
     expect(describeCost(violations[0]!.costliest[0]!)).toBe(
       'airflow/a: 0 GETs + 400 list pages + 100 matched GETs = 500 per sync every 10s = 500 per 10 s',
     );

@@ -208,6 +208,8 @@ export function esoObject(
     transitionTime?: string;
     store?: { kind: string; name: string };
     refreshInterval?: string;
+    /** Vault URL of a store. @default https://kv-test.vault.azure.net/ */
+    vaultUrl?: string;
   } = {},
 ): Obj & EsoObject {
   const environment = opts.environment ?? 'test';
@@ -216,7 +218,7 @@ export function esoObject(
   const spec =
     kind === 'ExternalSecret'
       ? { refreshInterval: opts.refreshInterval ?? '1h0m0s', secretStoreRef: opts.store ?? { kind: 'ClusterSecretStore', name: 'kv' }, target: { name } }
-      : { provider: { azurekv: { authType: 'WorkloadIdentity', vaultUrl: 'https://kv-test.vault.azure.net/' } } };
+      : { provider: { azurekv: { authType: 'WorkloadIdentity', vaultUrl: opts.vaultUrl ?? 'https://kv-test.vault.azure.net/' } } };
   return {
     apiVersion: 'external-secrets.io/v1',
     kind,
