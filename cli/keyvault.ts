@@ -90,9 +90,14 @@ export async function readVault(
     }
     for (const name of versionsOf(secrets)) {
       const byVersion = new Map<string, VaultSecret>();
-      for await (const page of client.listPropertiesOfSecretVersions(name, options).byPage()) {
-        requests++;
-        for (const p of page) if (p.version) byVersion.set(p.version.toLowerCase(), toVaultSecret(p));
+      try {
+        for await (const page of client.listPropertiesOfSecretVersions(name, options).byPage()) {
+          requests++;
+          for (const p of page) if (p.version) byVersion.set(p.version.toLowerCase(), toVaultSecret(p));
+        }
+      } catch (e) {
+        // Deleted since the list: no version of it exists any more, which the check reports.
+        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
       }
       versions.set(name, byVersion);
     }
@@ -142,7 +147,7 @@ export function describeVaultError(
         'or the List permission for secrets in its access policy; verify reads metadata only and never needs a secret value'
       );
     case 404:
-      return `${access.vaultUrl} answered 404 (${err.code ?? 'NotFound'}): check keyVault.name and keyVault.cloud in the catalogue`;
+      return `${access.vaultUrl} answered 404 (${err.code ?? 'NotFound'}) to listing its secrets: it is not a Key Vault endpoint; check keyVault.name and keyVault.cloud in the catalogue, or --vault-url`;
     case 429:
       return `${vault} kept throttling (429 Too Many Requests) after ${access.retries} ${access.retries === 1 ? 'retry' : 'retries'} with backoff; wait a minute and run again, or pass --retries with a larger number`;
     default:

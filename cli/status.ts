@@ -1,9 +1,9 @@
 /**
  * `status`: what the cluster says about an environment's ExternalSecrets and stores, against what the catalogue
- * expects. Objects are found by the label every generated object carries (`kv-secrets-sync.io/environment`), so
+ * expects, and where they differ from it (store, refresh interval, vault). Objects are found by the label every generated object carries (`kv-secrets-sync.io/environment`), so
  * labelled objects the catalogue no longer has show up, wherever they are.
  */
-import { ENVIRONMENT_LABEL, Environment, canonicalGoDuration } from '../config';
+import { ENVIRONMENT_LABEL, Environment, canonicalGoDuration, keyVaultUrl } from '../config';
 import { EsoKind, EsoObject, KubeAccess, connect, listObjects, readyCondition } from './kube';
 import { Cell, paint, plural, table } from './output';
 
@@ -23,7 +23,9 @@ export interface StatusRow {
   readonly refreshInterval?: string;
   /** `SecretStore/name` an ExternalSecret reads through; the vault URL for a store. */
   readonly store?: string;
-  /** Counts as a problem (not Ready, missing or unknown). */
+  /** Where the object differs from what the catalogue renders (dist/<env>/ not applied yet, or edited by hand). */
+  readonly drift?: readonly string[];
+  /** Counts as a problem (not Ready, missing, unknown or drifted). */
   readonly problem: boolean;
 }
 
@@ -38,15 +40,39 @@ export interface StatusReport {
 
 const KIND_ORDER: Record<EsoKind, number> = { ClusterSecretStore: 0, SecretStore: 1, ExternalSecret: 2 };
 
+/** An object the catalogue expects, with the fields `status` compares. */
+interface Expected {
+  readonly kind: EsoKind;
+  readonly namespace?: string;
+  readonly name: string;
+  /** ExternalSecrets: `Kind/name` of the store. */
+  readonly store?: string;
+  /** ExternalSecrets: canonical refresh interval. */
+  readonly refreshInterval?: string;
+  /** Stores: the vault URL. */
+  readonly vaultUrl?: string;
+}
+
 /** The objects the catalogue expects, by `kind/namespace/name`. */
-export function expectedObjects(env: Environment): Map<string, { kind: EsoKind; namespace?: string; name: string }> {
-  const out = new Map<string, { kind: EsoKind; namespace?: string; name: string }>();
+export function expectedObjects(env: Environment): Map<string, Expected> {
+  const out = new Map<string, Expected>();
+  const vaultUrl = keyVaultUrl(env.keyVault.name, env.keyVault.cloud);
+  const kinds = new Map(env.stores.map((st) => [st.name, st.kind]));
   for (const store of env.stores) {
-    const o = store.kind === 'SecretStore' ? { kind: store.kind, namespace: store.namespace, name: store.name } : { kind: store.kind, name: store.name };
+    const o: Expected =
+      store.kind === 'SecretStore'
+        ? { kind: store.kind, namespace: store.namespace, name: store.name, vaultUrl }
+        : { kind: store.kind, name: store.name, vaultUrl };
     out.set(objectKey(o), o);
   }
   for (const s of env.secrets) {
-    const o = { kind: 'ExternalSecret' as const, namespace: s.namespace, name: s.name };
+    const o: Expected = {
+      kind: 'ExternalSecret',
+      namespace: s.namespace,
+      name: s.name,
+      store: `${kinds.get(s.store) ?? 'SecretStore'}/${s.store}`,
+      refreshInterval: safeCanonical(s.refreshInterval ?? env.defaults.refreshInterval),
+    };
     out.set(objectKey(o), o);
   }
   return out;
@@ -65,29 +91,38 @@ export function compareStatus(env: Environment, found: ReadonlyArray<{ kind: Eso
     const key = objectKey({ kind, namespace: object.metadata.namespace, name: object.metadata.name });
     seen.add(key);
     const ready = readyCondition(object);
-    const known = expected.has(key);
+    const want = expected.get(key);
     const isReady = ready?.status === 'True';
     const interval = object.spec?.refreshInterval;
+    const refreshInterval = interval === undefined ? undefined : typeof interval === 'number' ? `${interval}s` : safeCanonical(interval);
+    const store =
+      kind === 'ExternalSecret'
+        ? `${object.spec?.secretStoreRef?.kind ?? 'SecretStore'}/${object.spec?.secretStoreRef?.name ?? '?'}`
+        : object.spec?.provider?.azurekv?.vaultUrl;
+    const drift: string[] = [];
+    if (want?.store !== undefined && store !== want.store) drift.push(`store ${store} here, ${want.store} in the catalogue`);
+    if (want?.refreshInterval !== undefined && refreshInterval !== want.refreshInterval) {
+      drift.push(`refreshInterval ${refreshInterval ?? 'unset'} here, ${want.refreshInterval} in the catalogue`);
+    }
+    if (want?.vaultUrl !== undefined && store !== want.vaultUrl) drift.push(`vault ${store ?? 'unset'} here, ${want.vaultUrl} in the catalogue`);
     rows.push({
       kind,
       namespace: object.metadata.namespace,
       name: object.metadata.name,
-      presence: known ? 'ok' : 'unknown',
+      presence: want ? 'ok' : 'unknown',
       ready: ready?.status ?? 'Unknown',
       reason: ready?.reason ?? (ready ? undefined : 'NotReconciled'),
       message: ready?.message ?? (ready ? undefined : 'no Ready condition yet: has ESO reconciled it? check the controller logs'),
       lastRefresh: kind === 'ExternalSecret' ? object.status?.refreshTime : ready?.lastTransitionTime,
-      refreshInterval: interval === undefined ? undefined : typeof interval === 'number' ? `${interval}s` : safeCanonical(interval),
-      store:
-        kind === 'ExternalSecret'
-          ? `${object.spec?.secretStoreRef?.kind ?? 'SecretStore'}/${object.spec?.secretStoreRef?.name ?? '?'}`
-          : object.spec?.provider?.azurekv?.vaultUrl,
-      problem: !isReady || !known,
+      refreshInterval,
+      store,
+      ...(drift.length > 0 ? { drift } : {}),
+      problem: !isReady || !want || drift.length > 0,
     });
   }
   for (const [key, o] of expected) {
     if (seen.has(key)) continue;
-    rows.push({ ...o, presence: 'missing', ready: '-', problem: true, message: missingHint(o.kind) });
+    rows.push({ kind: o.kind, namespace: o.namespace, name: o.name, presence: 'missing', ready: '-', problem: true, message: missingHint(o.kind) });
   }
   return rows.sort(
     (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name),
@@ -139,8 +174,12 @@ export function renderStatus(report: StatusReport, color: boolean): string {
     since(r.lastRefresh, now),
     r.refreshInterval ?? '-',
     r.store ?? '-',
-    r.presence === 'ok' ? '' : { text: r.presence === 'missing' ? 'MISSING' : 'NOT IN CATALOGUE', tone: 'bad' },
-    r.message ?? '',
+    r.presence !== 'ok'
+      ? { text: r.presence === 'missing' ? 'MISSING' : 'NOT IN CATALOGUE', tone: 'bad' }
+      : r.drift
+        ? { text: 'DRIFT', tone: 'warn' }
+        : '',
+    [...(r.drift ? [`drift: ${r.drift.join('; ')}`] : []), r.message ?? ''].filter(Boolean).join('; '),
   ]);
   const head = `status ${report.environment}: ${report.cluster}`;
   const tail =
@@ -151,6 +190,7 @@ export function renderStatus(report: StatusReport, color: boolean): string {
             count(report.rows, (r) => r.presence === 'ok' && r.ready !== 'True', 'not Ready'),
             count(report.rows, (r) => r.presence === 'missing', 'missing from the cluster'),
             count(report.rows, (r) => r.presence === 'unknown', 'not in the catalogue'),
+            count(report.rows, (r) => r.drift !== undefined, 'drifted from the catalogue'),
           ]
             .filter(Boolean)
             .join(', ')}.`,

@@ -97,6 +97,24 @@ test('exits 0 when everything is Ready and in the catalogue', async () => {
   expect(r.stdout.split('\n').at(-1)).toBe('all 4 objects Ready and in the catalogue.');
 });
 
+test('marks objects that drifted from what the catalogue renders', async () => {
+  kube.get('ExternalSecret', 'data', 'warehouse')!.status.conditions[0].status = 'True';
+  kube.add(esoObject('ExternalSecret', 'not-applied', { namespace: 'airflow' }));
+  kube.get('ExternalSecret', 'airflow', 'legacy-ftp')!.metadata.labels = {};
+  const salesforce = kube.get('ExternalSecret', 'airflow', 'salesforce')!;
+  salesforce.spec.refreshInterval = '5m';
+  salesforce.spec.secretStoreRef = { kind: 'SecretStore', name: 'hand-made' };
+  kube.get('ClusterSecretStore', undefined, 'kv')!.spec.provider.azurekv.vaultUrl = 'https://kv-other.vault.azure.net/';
+  const r = await status();
+  expect(r.code).toBe(1);
+  expect(r.stdout).toMatch(
+    /ExternalSecret\s+airflow\s+salesforce\s+True\s+SecretSynced\s+30m ago\s+5m0s\s+SecretStore\/hand-made\s+DRIFT\s+drift: store SecretStore\/hand-made here, ClusterSecretStore\/kv in the catalogue; refreshInterval 5m0s here, 1h0m0s in the catalogue; secret synced/,
+  );
+  expect(r.stdout).toMatch(/ClusterSecretStore\s+-\s+kv\s+True\s+StoreValidated\s+1h ago\s+-\s+https:\/\/kv-other\.vault\.azure\.net\/\s+DRIFT\s+/);
+  expect(r.stdout).toContain('DRIFT      drift: vault https://kv-other.vault.azure.net/ here, https://kv-test.vault.azure.net/ in the catalogue; store validated');
+  expect(r.stdout.split('\n').at(-1)).toBe('2 problems: 2 drifted from the catalogue.');
+});
+
 test('an object ESO has not reconciled yet is not Ready', async () => {
   kube.add(esoObject('ExternalSecret', 'not-applied', { namespace: 'airflow', ready: null }));
   const r = await status(['--json']);

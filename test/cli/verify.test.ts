@@ -126,6 +126,19 @@ test('follows list pages and checks pinned versions', async () => {
   expect(vault.valueReads()).toEqual([]);
 });
 
+test('a pinned secret deleted between the list and its versions (404) is reported, not fatal', async () => {
+  vault.put({ name: 'pinned', versions: ['0123456789abcdef0123456789abcdef'] });
+  vault.faults.push({ path: /^\/secrets\/pinned\/versions$/, status: 404, code: 'SecretNotFound', message: 'A secret with (name/id) pinned was not found in this key vault.' });
+  const pinnedDir = catalogueDir([
+    { environment: 'test', secrets: [{ name: 'p', namespace: 'airflow', store: 'kv', data: { v: { key: 'pinned', version: '0123456789abcdef0123456789abcdef' } } }] },
+  ]);
+  const r = await cli(['verify', '--env', 'test', '--catalogue', pinnedDir, '--vault-url', vault.url], { ...vaultDeps(vault), now: () => NOW });
+  expect(r.code).toBe(1);
+  expect(problemLines(r.stdout)).toEqual([
+    'error    environments/test.yaml:26:9: secrets[0].data.v.key: version "0123456789abcdef0123456789abcdef" of "pinned" does not exist in vault kv-test; pin an existing version or remove version to follow the latest',
+  ]);
+});
+
 test('fails when a pattern uses lookaround, which RE2 does not support', async () => {
   const re2 = catalogueDir([{ environment: 'test', secrets: [{ name: 'v', namespace: 'airflow', store: 'kv', dataFrom: [{ find: { name: '^airflow-(?!var)' } }] }] }]);
   const r = await cli(['verify', '--env', 'test', '--catalogue', re2, '--vault-url', vault.url], { ...vaultDeps(vault), now: () => NOW });
@@ -175,6 +188,13 @@ describe('connection problems exit 2 and say what to do', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no Azure credential available');
     expect(r.stderr).toContain('az login --tenant 11111111-2222-4333-8444-555555555555');
+  });
+
+  test('404 for the vault itself says the URL is not a Key Vault', async () => {
+    vault.faults.push({ path: /^\/secrets$/, status: 404, code: 'NotFound', message: 'Not Found' });
+    const r = await verify();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`kv-secrets-sync: ${vault.url} answered 404 (NotFound) to listing its secrets: it is not a Key Vault endpoint; check keyVault.name and keyVault.cloud in the catalogue, or --vault-url`);
   });
 
   test('429 is retried with backoff, then succeeds', async () => {
