@@ -150,3 +150,23 @@ test('formats rates and shares readably', () => {
   expect([formatRate(0), formatRate(0.0083333), formatRate(1.16667), formatRate(1500)]).toEqual(['0', '0.0083', '1.17', '1,500']);
   expect([formatPercent(0), formatPercent(0.000208), formatPercent(37.5)]).toEqual(['0%', '0.00021%', '37.5%']);
 });
+
+describe('budget section of the catalogue', () => {
+  test('fails when a threshold or an assumption is out of range, each located', () => {
+    let error: unknown;
+    try {
+      catalogue({ budget: { maxSteadyStatePercent: 0, maxBurstPercent: 150, assumedFindMatches: 2.5, assumedVaultSecrets: -1, limit: 8000 } });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as { problems: Array<{ path: Array<string | number>; message: string; line?: number }> }).problems;
+    expect(problems.map((p) => [p.path.join('.'), p.message])).toEqual([
+      ['budget.maxSteadyStatePercent', '0: too small: expected number to be >0'],
+      ['budget.maxBurstPercent', '150: too big: expected number to be <=100'],
+      ['budget.assumedVaultSecrets', '-1: too small: expected number to be >=0'],
+      ['budget.assumedFindMatches', '2.5 is not an int'],
+      ['budget.limit', expect.stringMatching(/^unknown field \(allowed: maxSteadyStatePercent, maxBurstPercent, assumedVaultSecrets, assumedFindMatches\)/)],
+    ]);
+    expect(problems.every((p) => typeof p.line === 'number')).toBe(true);
+  });
+});
