@@ -7,10 +7,12 @@
  *
  * @see https://learn.microsoft.com/azure/key-vault/general/rbac-guide
  */
-import type { TokenCredential } from '@azure/core-auth';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions, SecretProperties } from '@azure/keyvault-secrets';
 import { CliError } from './output';
+
+/** A pipeline policy, as SecretClient's options take it. */
+type PipelinePolicy = NonNullable<SecretClientOptions['additionalPolicies']>[number]['policy'];
 
 /** What verify needs to know about one secret. */
 export interface VaultSecret {

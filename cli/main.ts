@@ -8,7 +8,7 @@
  *
  * Exit codes: 0 fine; 1 problems found; 2 usage, catalogue or connection error (see ./output.ts).
  */
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
@@ -100,7 +100,7 @@ export async function run(argv: readonly string[], deps: CliDeps = {}): Promise<
           "Azure's default credential chain (az login, workload identity, managed identity, environment).",
       ),
   )
-    .option('--vault-url <url>', 'vault URL (default: from keyVault.name and keyVault.cloud; e.g. a private endpoint name)')
+    .option('--vault-url <url>', 'vault URL (default: https://<keyVault.name>.<cloud suffix>/ from the catalogue)')
     .option('--timeout <seconds>', 'timeout of each Key Vault request', seconds, 30)
     .option('--retries <n>', 'retries of throttled (429) and failed requests, with exponential backoff', count, 4)
     .option('--expiry-warning-days <days>', 'warn about secrets that expire within this many days', count, 14)

@@ -64,7 +64,7 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly C
         const raw = text(c);
         const padded = i === headers.length - 1 ? raw : raw.padEnd(widths[i]!);
         if (header) return paint(padded, 'dim', color);
-        return typeof c === 'object' ? paint(padded, c.tone, color) + '' : padded;
+        return typeof c === 'object' ? paint(padded, c.tone, color) : padded;
       })
       .join('  ')
       .trimEnd();

@@ -1,4 +1,4 @@
-import type { AccessToken } from '@azure/core-auth';
+import type { AccessToken } from '@azure/identity';
 import { FAKE_TENANT, FakeCredential, FakeKeyVault } from '../util/key-vault-server';
 import { CatalogueSpec, catalogueDir } from '../util/catalogue';
 import { cli, vaultDeps } from '../util/cli';

@@ -15,7 +15,7 @@
  */
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { loopbackCertificate } from './tls';
 
 /** A secret as the fake vault holds it (dates as `Date`). */
