@@ -47,7 +47,7 @@ export interface VaultAccess {
   readonly retries: number;
   /** First retry delay; doubles each time. @default 800 */
   readonly retryDelayMs?: number;
-  /** The tenant to sign in to, for messages. */
+  /** The vault's tenant: the default credential signs in to it, and messages name it. */
   readonly tenantId?: string;
 }
 
@@ -60,7 +60,7 @@ export async function readVault(
   versionsOf: (secrets: ReadonlyMap<string, VaultSecret>) => readonly string[] = () => [],
 ): Promise<VaultListing> {
   const { SecretClient } = await import('@azure/keyvault-secrets');
-  const credential = access.credential ?? (await defaultCredential());
+  const credential = access.credential ?? (await defaultCredential(access.tenantId));
   // The SDK's paging errors drop Key Vault's error body; keep the last one, which says why (e.g. ForbiddenByFirewall).
   let failure: VaultFailure | undefined;
   const capture: PipelinePolicy = {
@@ -113,9 +113,10 @@ function toVaultSecret(p: SecretProperties): VaultSecret {
   return { name: p.name, enabled: p.enabled !== false, expiresOn: p.expiresOn, notBefore: p.notBefore, tags: { ...p.tags } };
 }
 
-async function defaultCredential(): Promise<TokenCredential> {
+/** Azure's default credential chain, signing in to the vault's tenant (the catalogue's tenantId). */
+async function defaultCredential(tenantId: string | undefined): Promise<TokenCredential> {
   const { DefaultAzureCredential } = await import('@azure/identity');
-  return new DefaultAzureCredential();
+  return new DefaultAzureCredential(tenantId ? { tenantId } : {});
 }
 
 /** One sentence for a failed vault request: what happened and what to do. */
