@@ -1,11 +1,24 @@
 /**
  * `npm run synth [-- --env <name> ...] [--out <dir>]`: validates the catalogue and writes `dist/<env>/`.
  *
- * Exit codes: 0 written; 1 the catalogue is invalid (nothing written); 2 usage or I/O error.
+ * Exit codes: 0 written; 1 the catalogue is invalid or over its Key Vault request budget (nothing written);
+ * 2 usage or I/O error.
  */
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { CatalogueError, defaultCatalogueDir, listEnvironments, loadEnvironments, projectRoot } from '../config';
+import {
+  CatalogueError,
+  Environment,
+  budgetViolations,
+  computeBudgets,
+  defaultCatalogueDir,
+  describeCost,
+  formatProblem,
+  listEnvironments,
+  loadEnvironments,
+  locateFindings,
+  projectRoot,
+} from '../config';
 import { renderEnvironment, summarize, writeDist } from './synth';
 
 export function main(argv: readonly string[]): number {
@@ -25,6 +38,11 @@ export function main(argv: readonly string[]): number {
   const all = listEnvironments(opts.catalogue);
   try {
     const envs = loadEnvironments(opts.env, { dir: opts.catalogue, requireClientIds: true });
+    const overBudget = budgetReport(envs, opts.catalogue);
+    if (overBudget.length > 0) {
+      console.error(`synth: the Key Vault request budget is exceeded:\n${overBudget.join('\n')}\nnothing was written.`);
+      return 1;
+    }
     const rendered = envs.map((env) => renderEnvironment(env));
     writeDist(opts.out, rendered, { prune: opts.env ? undefined : all });
     for (const r of rendered) {
@@ -39,6 +57,24 @@ export function main(argv: readonly string[]): number {
     console.error(`synth: ${(e as Error).message}\nnothing was written.`);
     return 2;
   }
+}
+
+/**
+ * Lines describing every vault over its request budget, each followed by its costliest secrets located in the
+ * catalogue; empty when every vault is within budget.
+ * @see ../config/budget.ts
+ */
+export function budgetReport(envs: readonly Environment[], dir: string): string[] {
+  // Only the environments being synthesized: a vault shared with one left out is checked when that one is too.
+  const lines: string[] = [];
+  for (const violation of computeBudgets(envs).flatMap((b) => budgetViolations(b))) {
+    lines.push(`  ${violation.message}; costliest:`);
+    for (const cost of violation.costliest) {
+      const [problem] = locateFindings(cost.environment, [{ path: cost.path, message: describeCost(cost) }], { dir });
+      lines.push(`    ${formatProblem(problem!)}`);
+    }
+  }
+  return lines;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -13,3 +13,5 @@ export * from './schema-operations';
 export * from './namespace-conditions';
 export * from './validate';
 export * from './validate-operations';
+export * from './budget';
+export * from './schema-budget';

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { CatalogueError, FieldPath, Problem } from './errors';
 import { Environment, EnvironmentSchema } from './schema';
 import { ValidateOptions, validateEnvironment } from './validate';
+import type { Finding } from './secret-keys';
 
 /** The project root: the nearest folder above this file that holds a package.json. */
 export function projectRoot(start: string = __dirname): string {
@@ -112,6 +113,23 @@ export function parseEnvironment(text: string, file: string, options: ValidateOp
   const findings = validateEnvironment(parsed.data, options);
   if (findings.length > 0) throw new CatalogueError(findings.map((f) => at(f.path, f.message)));
   return parsed.data;
+}
+
+/**
+ * Ties findings about an already loaded environment (field paths) to its file, line and column: for tools that
+ * check a catalogue against something else (Key Vault, the cluster, the request budget) and report like the loader.
+ */
+export function locateFindings(name: string, findings: readonly Finding[], options: { readonly dir?: string } = {}): Problem[] {
+  const file = path.join(options.dir ?? defaultCatalogueDir(), `${name}.yaml`);
+  const shown = displayPath(file);
+  let doc: Document | undefined;
+  const lineCounter = new LineCounter();
+  try {
+    doc = parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter, prettyErrors: false });
+  } catch {
+    doc = undefined;
+  }
+  return findings.map((f) => ({ file: shown, path: f.path, message: f.message, ...(doc ? locate(doc, lineCounter, f.path) : {}) }));
 }
 
 interface Described {

@@ -24,6 +24,7 @@ import {
 import { AZURE_CLOUD_NAMES, AzureCloud } from './naming';
 import { AirflowConsumptionSchema } from './schema-airflow';
 import { LabelSelectorSchema, operationsSchema } from './schema-operations';
+import { BUDGET_DEFAULTS, BudgetSchema } from './schema-budget';
 
 /** A string schema for a format rule; the message is the rule's, so every tool reports it alike. */
 export function ruleString(r: FormatRule, description?: string) {
@@ -250,6 +251,7 @@ export const EnvironmentSchema = z
     stores: z.array(StoreSchema).min(1, { error: 'must list at least one store' }),
     secrets: z.array(SecretSchema).default([]),
     operations: operationsSchema(SecretSchema).prefault({}),
+    budget: BudgetSchema.default(BUDGET_DEFAULTS),
   })
   .meta({
     title: 'kv-secrets-sync environment catalogue',
