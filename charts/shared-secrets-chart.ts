@@ -36,7 +36,9 @@ export class SharedSecretsChart extends Chart {
         dataFrom: shared.dataFrom,
         template: shared.template,
         metadata: {
-          labels: shared.labels,
+          // The chart's labels (environment, managed-by) too, so `kv-secrets-sync status` finds the ExternalSecrets
+          // the ClusterExternalSecret creates.
+          labels: { ...this.labels, ...shared.labels },
           annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
         },
       });

@@ -3,7 +3,7 @@
  * expects, and where they differ from it (store, refresh interval, vault). Objects are found by the label every generated object carries (`kv-secrets-sync.io/environment`), so
  * labelled objects the catalogue no longer has show up, wherever they are.
  */
-import { ENVIRONMENT_LABEL, Environment, canonicalGoDuration, keyVaultUrl } from '../config';
+import { ENVIRONMENT_LABEL, Environment, canonicalGoDuration, deliveredSecrets, keyVaultUrl } from '../config';
 import { EsoKind, EsoObject, KubeAccess, connect, listObjects, readyCondition } from './kube';
 import { Cell, paint, plural, table } from './output';
 
@@ -51,6 +51,8 @@ interface Expected {
   readonly refreshInterval?: string;
   /** Stores: the vault URL. */
   readonly vaultUrl?: string;
+  /** A shared secret whose namespace selector decides at run time whether this namespace gets it. */
+  readonly optional?: boolean;
 }
 
 /** The objects the catalogue expects, by `kind/namespace/name`. */
@@ -65,13 +67,15 @@ export function expectedObjects(env: Environment): Map<string, Expected> {
         : { kind: store.kind, name: store.name, vaultUrl };
     out.set(objectKey(o), o);
   }
-  for (const s of env.secrets) {
+  // Shared secrets too: their ClusterExternalSecret creates one ExternalSecret per namespace it reaches.
+  for (const { entry: s, namespace, selected } of deliveredSecrets(env)) {
     const o: Expected = {
       kind: 'ExternalSecret',
-      namespace: s.namespace,
+      namespace,
       name: s.name,
       store: `${kinds.get(s.store) ?? 'SecretStore'}/${s.store}`,
       refreshInterval: safeCanonical(s.refreshInterval ?? env.defaults.refreshInterval),
+      ...(selected ? { optional: true } : {}),
     };
     out.set(objectKey(o), o);
   }
@@ -121,7 +125,7 @@ export function compareStatus(env: Environment, found: ReadonlyArray<{ kind: Eso
     });
   }
   for (const [key, o] of expected) {
-    if (seen.has(key)) continue;
+    if (seen.has(key) || o.optional) continue;
     rows.push({ kind: o.kind, namespace: o.namespace, name: o.name, presence: 'missing', ready: '-', problem: true, message: missingHint(o.kind) });
   }
   return rows.sort(

@@ -13,6 +13,7 @@ import {
   Finding,
   KEY_VAULT_LIST_PAGE_SIZE,
   Problem,
+  catalogueSecrets,
   formatPath,
   locateFindings,
 } from '../config';
@@ -43,20 +44,20 @@ export type Reference = KeyReference | FindReference;
 /** Every Key Vault reference of the catalogue, in catalogue order. Templates read only fetched keys, not the vault. */
 export function catalogueReferences(env: Environment): Reference[] {
   const out: Reference[] = [];
-  env.secrets.forEach((secret, i) => {
-    const target = `${secret.namespace}/${secret.name}`;
+  for (const { entry: secret, path, namespaces } of catalogueSecrets(env)) {
+    const target = `${namespaces.length === 1 ? namespaces[0] : `{${namespaces.join(',')}}`}/${secret.name}`;
     for (const [key, value] of Object.entries(secret.data ?? {})) {
-      if (typeof value === 'string') out.push({ kind: 'key', name: value, target, path: ['secrets', i, 'data', key] });
-      else out.push({ kind: 'key', name: value.key, version: value.version, target, path: ['secrets', i, 'data', key, 'key'] });
+      if (typeof value === 'string') out.push({ kind: 'key', name: value, target, path: [...path, 'data', key] });
+      else out.push({ kind: 'key', name: value.key, version: value.version, target, path: [...path, 'data', key, 'key'] });
     }
     secret.dataFrom?.forEach((df, j) => {
       if ('extract' in df) {
-        out.push({ kind: 'key', name: df.extract.key, version: df.extract.version, target, path: ['secrets', i, 'dataFrom', j, 'extract', 'key'] });
+        out.push({ kind: 'key', name: df.extract.key, version: df.extract.version, target, path: [...path, 'dataFrom', j, 'extract', 'key'] });
       } else {
-        out.push({ kind: 'find', pattern: df.find.name, tags: df.find.tags, target, path: ['secrets', i, 'dataFrom', j, 'find'] });
+        out.push({ kind: 'find', pattern: df.find.name, tags: df.find.tags, target, path: [...path, 'dataFrom', j, 'find'] });
       }
     });
-  });
+  }
   return out;
 }
 

@@ -22,7 +22,8 @@
 import { goDurationSeconds } from './duration';
 import type { FieldPath } from './errors';
 import { keyVaultUrl } from './naming';
-import type { Environment, SecretEntry } from './schema';
+import { SecretSource, deliveredSecrets } from './delivered';
+import type { Environment } from './schema';
 
 /** Key Vault's service limit for secret transactions: 4,000 per 10 seconds per vault (lists count alike). */
 export const KEY_VAULT_REQUESTS_PER_10S = 4000;
@@ -44,7 +45,7 @@ export interface SecretCost {
   readonly environment: string;
   /** `namespace/name` of the ExternalSecret. */
   readonly secret: string;
-  /** Catalogue path of the entry: `['secrets', i]`. */
+  /** Catalogue path of the entry: `['secrets', i]` or `['operations', 'sharedSecrets', i]`. */
   readonly path: FieldPath;
   readonly refreshPolicy: 'Periodic' | 'OnChange' | 'CreatedOnce';
   /** Refresh interval as written (Go duration). */
@@ -87,7 +88,7 @@ export interface VaultBudget {
 
 /** Requests of one sync of `secret`, by kind. */
 export function syncCost(
-  secret: SecretEntry,
+  secret: Pick<SecretSource, 'data' | 'dataFrom'>,
   vaultSecrets: number,
   findMatches: number,
 ): Pick<SecretCost, 'keyGets' | 'findLists' | 'findGets' | 'perSync'> {
@@ -104,11 +105,14 @@ export function syncCost(
   return { keyGets, findLists, findGets, perSync: keyGets + findLists + findGets };
 }
 
-/** The cost of every ExternalSecret of `env`, in catalogue order. */
+/**
+ * The cost of every ExternalSecret of `env`, in catalogue order; a shared secret costs once per namespace it can
+ * reach (every listed namespace, the worst case when a selector narrows them).
+ */
 export function secretCosts(env: Environment, assumptions: BudgetAssumptions = {}): SecretCost[] {
   const vaultSecrets = assumptions.vaultSecrets ?? env.budget.assumedVaultSecrets;
   const findMatches = assumptions.findMatches ?? env.budget.assumedFindMatches;
-  return env.secrets.map((secret, i) => {
+  return deliveredSecrets(env).map(({ entry: secret, namespace, path }) => {
     const refreshPolicy = secret.refreshPolicy ?? env.defaults.refreshPolicy;
     const refreshInterval = secret.refreshInterval ?? env.defaults.refreshInterval;
     const seconds = goDurationSeconds(refreshInterval);
@@ -116,8 +120,8 @@ export function secretCosts(env: Environment, assumptions: BudgetAssumptions = {
     const periodic = refreshPolicy === 'Periodic' && seconds > 0;
     return {
       environment: env.environment,
-      secret: `${secret.namespace}/${secret.name}`,
-      path: ['secrets', i],
+      secret: `${namespace}/${secret.name}`,
+      path,
       refreshPolicy,
       refreshInterval,
       ...cost,

@@ -14,4 +14,5 @@ export * from './namespace-conditions';
 export * from './validate';
 export * from './validate-operations';
 export * from './budget';
+export * from './delivered';
 export * from './schema-budget';

@@ -56,6 +56,20 @@ describe('secretCosts', () => {
     expect([pattern!.findLists, pattern!.findGets]).toEqual([2, 0]);
   });
 
+  test('a shared secret costs once per namespace its ClusterExternalSecret reaches', () => {
+    const env = catalogue({
+      defaults: { refreshInterval: '10s' },
+      secrets: [{ name: 'own', namespace: 'airflow', store: 'kv', data: dataKeys(1) }],
+      sharedSecrets: [{ name: 'smtp', namespaces: ['airflow', 'data'], store: 'kv', data: dataKeys(2) }],
+    });
+    expect(secretCosts(env).map((c) => [c.secret, c.path.join('.'), c.perSync, c.steadyPer10s])).toEqual([
+      ['airflow/own', 'secrets.0', 1, 1],
+      ['airflow/smtp', 'operations.sharedSecrets.0', 2, 2],
+      ['data/smtp', 'operations.sharedSecrets.0', 2, 2],
+    ]);
+    expect(computeBudgets([env])[0]!.burst).toBe(5);
+  });
+
   test('an empty vault still costs one list page', () => {
     const [, , pattern] = secretCosts(known(), { vaultSecrets: 0 });
     expect(pattern!.findLists).toBe(1);

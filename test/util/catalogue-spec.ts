@@ -14,6 +14,8 @@ export interface CatalogueSpec {
   readonly defaults?: Record<string, unknown>;
   readonly budget?: Record<string, unknown>;
   readonly secrets?: ReadonlyArray<Record<string, unknown>>;
+  /** `operations.sharedSecrets`: ClusterExternalSecrets through the `kv` ClusterSecretStore. */
+  readonly sharedSecrets?: ReadonlyArray<Record<string, unknown>>;
 }
 
 /** The YAML text of a catalogue: one ClusterSecretStore `kv` admitting `airflow` and `data`. */
@@ -33,7 +35,7 @@ export function catalogueYaml(spec: CatalogueSpec = {}): string {
     secrets: spec.secrets ?? [],
     ...(spec.budget ? { budget: spec.budget } : {}),
     // Budget tests use refresh intervals below the admission policy's floor on purpose.
-    operations: { admission: { enabled: false } },
+    operations: { admission: { enabled: false }, sharedSecrets: spec.sharedSecrets ?? [] },
   };
   return stringify(doc, { lineWidth: 0 });
 }
