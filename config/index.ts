@@ -5,4 +5,6 @@ export * from './load';
 export * from './naming';
 export * from './rules';
 export * from './schema';
+export * from './schema-infra';
+export * from './validate-infra';
 export * from './validate';

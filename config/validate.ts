@@ -5,6 +5,7 @@
 import type { Environment, Identity, SecretEntry, Store } from './schema';
 import type { FieldPath } from './errors';
 import { WI_TENANT_ID_ANNOTATION } from './naming';
+import { validateInfra } from './validate-infra';
 
 /** A problem before it is tied to a file. */
 export interface Finding {
@@ -214,6 +215,7 @@ export function validateEnvironment(env: Environment, options: ValidateOptions =
     }
   });
 
+  out.push(...validateInfra(env));
   return out;
 }
 

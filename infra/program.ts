@@ -1,0 +1,183 @@
+/**
+ * The stack of one environment: Key Vault, workload identities, role assignments, the ESO release and (with
+ * delivery `pulumi`) the in-cluster objects. `index.ts` reads the stack settings and calls
+ * {@link environmentStack}; tests call it directly under mocks.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as containerservice from '@pulumi/azure-native/containerservice';
+import { Environment, identityServiceAccount, secretsReadBy } from '../config';
+import { parseResourceId } from './azure';
+import { checkClientIds, checkIssuer, checkTenant, firstRunNotices } from './catalogue-check';
+import { ClusterResources, objectKey } from './cluster-resources';
+import { ESO_CONTROLLER_SERVICE_ACCOUNT, ExternalSecretsOperator, controllerIdentity } from './external-secrets-operator';
+import { KeyVault } from './key-vault';
+import { KeyVaultSecretsAccess, SecretsAccessScope } from './key-vault-secrets-access';
+import { kubernetesProvider } from './kubernetes-provider';
+import { StackConfigError, StackSettings, checkStackAgainstCatalogue } from './stack-config';
+import { TrustedIssuer, WorkloadIdentity } from './workload-identity';
+
+/** What the stack exports. */
+export interface EnvironmentStackOutputs {
+  readonly environment: string;
+  readonly delivery: 'gitops' | 'pulumi';
+  readonly vaultId: pulumi.Output<string>;
+  readonly vaultUri: pulumi.Output<string>;
+  readonly tenantId: pulumi.Output<string>;
+  /** Client id per catalogue identity: write these into the catalogue (gitops). */
+  readonly clientIds: Record<string, pulumi.Output<string>>;
+  /** Principal (object) id per catalogue identity. */
+  readonly principalIds: Record<string, pulumi.Output<string>>;
+  /** Helm status of the ESO release. */
+  readonly esoReleaseStatus: pulumi.Output<string>;
+  /**
+   * `ok`, or the warnings about the catalogue; fails the run when the catalogue's client ids are wrong (gitops)
+   * and names the value to write.
+   */
+  readonly catalogueCheck: pulumi.Output<string>;
+}
+
+/** The components, for callers (and tests) that need the resources themselves. */
+export interface EnvironmentStack {
+  readonly outputs: EnvironmentStackOutputs;
+  readonly keyVault: KeyVault;
+  readonly identities: ReadonlyMap<string, WorkloadIdentity>;
+  readonly access: ReadonlyMap<string, KeyVaultSecretsAccess>;
+  readonly eso: ExternalSecretsOperator;
+  readonly clusterResources?: ClusterResources;
+}
+
+function fail(message: string | undefined): void {
+  if (message !== undefined) throw new Error(message);
+}
+
+/** Builds the stack of `env`. Throws {@link StackConfigError} before creating anything when settings are wrong. */
+export function environmentStack(stack: string, settings: StackSettings, env: Environment): EnvironmentStack {
+  const problems = checkStackAgainstCatalogue(stack, settings, env);
+  if (problems.length > 0) throw new StackConfigError(problems);
+  const infra = env.infra!;
+  const tags = { 'kv-secrets-sync-environment': env.environment, ...infra.tags };
+
+  const client = authorization.getClientConfigOutput().apply((c) => {
+    fail(checkTenant(env, c.tenantId));
+    return c;
+  });
+
+  let primaryIssuer: pulumi.Input<string> = env.cluster.oidcIssuerUrl;
+  if (infra.cluster.aksClusterId !== undefined) {
+    const aks = parseResourceId(infra.cluster.aksClusterId, 'infra.cluster.aksClusterId');
+    primaryIssuer = containerservice
+      .getManagedClusterOutput({ resourceGroupName: aks.resourceGroup, resourceName: aks.name })
+      .apply((c) => {
+        const issuer = c.oidcIssuerProfile?.enabled === false ? undefined : c.oidcIssuerProfile?.issuerURL;
+        fail(checkIssuer(env, issuer, aks.name));
+        return issuer!;
+      });
+  }
+  const issuers: TrustedIssuer[] = [
+    { cluster: env.cluster.name, issuerUrl: primaryIssuer },
+    ...infra.cluster.additionalIssuers.map((i) => ({ cluster: i.name, issuerUrl: i.oidcIssuerUrl })),
+  ];
+
+  const keyVault = new KeyVault('key-vault', {
+    vaultName: env.keyVault.name,
+    cloud: env.keyVault.cloud,
+    tenantId: env.tenantId,
+    resourceGroupName: infra.resourceGroup,
+    location: infra.location,
+    settings: infra.keyVault,
+    tags,
+  });
+
+  const usedByStores = new Set(env.stores.map((s) => s.identity));
+  const identities = new Map<string, WorkloadIdentity>();
+  const access = new Map<string, KeyVaultSecretsAccess>();
+  for (const identity of env.identities) {
+    const wi = new WorkloadIdentity(`identity-${identity.name}`, {
+      identityName: identity.name,
+      resourceGroupName: infra.resourceGroup,
+      location: infra.location,
+      namespace: identity.namespace,
+      serviceAccount: identityServiceAccount(identity),
+      issuers,
+      tags,
+    });
+    identities.set(identity.name, wi);
+    if (!usedByStores.has(identity.name)) continue;
+    const scope: SecretsAccessScope =
+      infra.roleAssignmentScope === 'vault'
+        ? { kind: 'vault' }
+        : { kind: 'secret', secretNames: secretsReadBy(env, identity.name) };
+    if (scope.kind === 'secret' && scope.secretNames.length === 0) continue;
+    access.set(
+      identity.name,
+      new KeyVaultSecretsAccess(`access-${identity.name}`, {
+        principalId: wi.principalId,
+        vaultId: keyVault.id,
+        subscriptionId: client.subscriptionId,
+        scope,
+        nameSeed: [env.environment, env.keyVault.name.toLowerCase(), identity.name],
+      }),
+    );
+  }
+  const clientIds = Object.fromEntries([...identities].map(([n, wi]) => [n, wi.clientId]));
+  const principalIds = Object.fromEntries([...identities].map(([n, wi]) => [n, wi.principalId]));
+
+  const provider = kubernetesProvider('kubernetes', {
+    kubeContext: settings.kubeContext,
+    aksClusterId: infra.cluster.aksClusterId,
+    kubeloginMode: settings.kubeloginMode,
+  });
+  const controller = controllerIdentity(env);
+  const eso = new ExternalSecretsOperator(
+    'external-secrets',
+    { environment: env, controllerClientId: controller !== undefined ? clientIds[controller] : undefined },
+    { providers: [provider] },
+  );
+
+  let clusterResources: ClusterResources | undefined;
+  let catalogueCheck: pulumi.Output<string>;
+  if (infra.delivery === 'pulumi') {
+    clusterResources = new ClusterResources(
+      'cluster',
+      {
+        environment: env,
+        clientIds,
+        // Helm owns the controller's ServiceAccount; applying it too would fight over the annotations.
+        skip: controller !== undefined ? [objectKey({ kind: 'ServiceAccount', metadata: { name: ESO_CONTROLLER_SERVICE_ACCOUNT, namespace: env.platform.esoNamespace } })] : [],
+        after: [eso.release, ...[...access.values()].flatMap((a) => a.assignments)],
+      },
+      { providers: [provider] },
+    );
+    catalogueCheck = pulumi.output('ok');
+  } else {
+    for (const notice of firstRunNotices(env)) void pulumi.log.warn(notice);
+    catalogueCheck = pulumi.all(clientIds).apply((live) => {
+      const result = checkClientIds(env, live, { dryRun: pulumi.runtime.isDryRun() });
+      for (const w of result.warnings) void pulumi.log.warn(w);
+      if (result.errors.length > 0) {
+        throw new Error(`the catalogue does not match the live identities:\n  ${result.errors.join('\n  ')}`);
+      }
+      return result.warnings.length > 0 ? result.warnings.join('\n') : 'ok';
+    });
+  }
+
+  return {
+    keyVault,
+    identities,
+    access,
+    eso,
+    clusterResources,
+    outputs: {
+      environment: env.environment,
+      delivery: infra.delivery,
+      vaultId: keyVault.id,
+      vaultUri: keyVault.vaultUri,
+      tenantId: client.tenantId,
+      clientIds,
+      principalIds,
+      esoReleaseStatus: eso.status,
+      catalogueCheck,
+    },
+  };
+}
