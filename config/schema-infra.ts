@@ -48,7 +48,10 @@ const SEGMENT = '[^/\\s]+';
 export function armIdRule(noun: string, type: string): FormatRule {
   return {
     noun,
-    allowed: `/subscriptions/<id>/resourceGroups/<group>/providers/${type.replace(/\//g, '/<name>/')}/<name>`,
+    allowed: `/subscriptions/<id>/resourceGroups/<group>/providers/${type
+      .split('/')
+      .map((part, i) => (i === 0 ? part : `${part}/<name>`))
+      .join('/')}`,
     pattern: new RegExp(
       `^/subscriptions/${SEGMENT}/resourceGroups/${SEGMENT}/providers/${type
         .split('/')

@@ -382,6 +382,28 @@ describe('variants', () => {
     }
   });
 
+  test('fails when a workload identity is given more than 20 issuers, before creating its children', async () => {
+    rec.reset();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { WorkloadIdentity } = require('../../infra/workload-identity') as typeof import('../../infra/workload-identity');
+    const issuers = Array.from({ length: 21 }, (_, i) => ({ cluster: `aks-${i}`, issuerUrl: `https://issuer.example/${i}/` }));
+    expect(
+      () =>
+        new WorkloadIdentity('too-many', {
+          identityName: 'reader',
+          resourceGroupName: 'rg',
+          location: 'westeurope',
+          namespace: 'airflow',
+          serviceAccount: 'reader',
+          issuers,
+        }),
+    ).toThrow('identity "reader": 21 federated credentials requested but Azure allows 20 per identity');
+    await settle();
+    expect(rec.ofType('kv-secrets-sync:identity:WorkloadIdentity').map((r) => r.name)).toEqual(['too-many']);
+    expect(rec.ofType(T.uami)).toHaveLength(0);
+    expect(rec.ofType(T.fic)).toHaveLength(0);
+  });
+
   test('per-secret scope grants the role on exactly the secrets each identity reads', async () => {
     const env = environment('dev');
     env.secrets = env.secrets.filter((s) => !(s.dataFrom ?? []).some((d) => 'find' in d));
