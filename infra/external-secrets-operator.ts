@@ -178,6 +178,16 @@ export function mergeValues(base: unknown, override: unknown): unknown {
   return out;
 }
 
+/**
+ * Labels of the ESO namespace: Pod Security Admission enforces the `restricted` profile, which the chart's
+ * hardened pods meet. @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
+ */
+export const ESO_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+  'pod-security.kubernetes.io/warn': 'restricted',
+};
+
 /** Arguments of {@link ExternalSecretsOperator}. */
 export interface ExternalSecretsOperatorArgs {
   /** The catalogue environment. */
@@ -188,7 +198,7 @@ export interface ExternalSecretsOperatorArgs {
 
 /**
  * The External Secrets Operator Helm release (chart `external-secrets` {@link ESO_CHART_VERSION}, pinned) in
- * the environment's ESO namespace, with the typed values of {@link esoChartValues} and the catalogue's
+ * the environment's ESO namespace (labelled for the `restricted` Pod Security profile), with the typed values of {@link esoChartValues} and the catalogue's
  * overrides. Helm waits for the deployments, so objects that depend on the release find the CRDs and a
  * serving webhook.
  *
@@ -197,6 +207,8 @@ export interface ExternalSecretsOperatorArgs {
 export class ExternalSecretsOperator extends pulumi.ComponentResource {
   /** The release. */
   public readonly release: k8s.helm.v3.Release;
+  /** The namespace, with Pod Security labels. */
+  public readonly namespaceResource: k8s.core.v1.Namespace;
   /** Helm's status of the release (`deployed`, `failed`, ...). */
   public readonly status: pulumi.Output<string>;
   /** Namespace of the release. */
@@ -212,6 +224,12 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
         mergeValues(esoChartValues(env, { controllerClientId }), env.infra?.eso.values ?? {}) as Record<string, unknown>,
       );
 
+    // Server-side apply adopts a namespace that already exists (created by hand or by GitOps).
+    this.namespaceResource = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: this.namespace, labels: { ...ESO_NAMESPACE_LABELS } } },
+      { parent: this },
+    );
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
@@ -219,8 +237,7 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
         chart: ESO_CHART,
         version: ESO_CHART_VERSION,
         repositoryOpts: { repo: ESO_CHART_REPOSITORY },
-        namespace: this.namespace,
-        createNamespace: true,
+        namespace: this.namespaceResource.metadata.name,
         values,
         atomic: true,
         cleanupOnFail: true,

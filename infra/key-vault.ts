@@ -57,19 +57,17 @@ export class KeyVault extends pulumi.ComponentResource {
 
     if (s.existingId !== undefined) {
       const existing = parseResourceId(s.existingId, 'infra.keyVault.existingId');
-      const found = keyvault.getVaultOutput(
-        { resourceGroupName: existing.resourceGroup, vaultName: existing.name },
-        { parent: this },
-      );
-      this.id = found.apply((v) => {
-        if (v.properties.enableRbacAuthorization !== true) {
+      // Read by id (any subscription); a read resource is never changed or deleted by the stack.
+      const found = keyvault.Vault.get(`${name}-existing`, s.existingId, { parent: this });
+      this.id = pulumi.all([found.id, found.properties]).apply(([id, p]) => {
+        if (p.enableRbacAuthorization !== true) {
           throw new Error(
             `infra.keyVault.existingId: vault ${JSON.stringify(existing.name)} uses access policies; the stack grants access with Azure RBAC, so switch the vault to the RBAC permission model (az keyvault update --enable-rbac-authorization true) or let the stack create one`,
           );
         }
-        return v.id;
+        return id;
       });
-      this.vaultUri = found.apply((v) => v.properties.vaultUri ?? keyVaultUrl(existing.name, args.cloud));
+      this.vaultUri = found.properties.apply((p) => p.vaultUri ?? keyVaultUrl(existing.name, args.cloud));
       this.registerOutputs({ id: this.id, vaultUri: this.vaultUri });
       return;
     }

@@ -114,7 +114,11 @@ export function environmentStack(stack: string, settings: StackSettings, env: En
       new KeyVaultSecretsAccess(`access-${identity.name}`, {
         principalId: wi.principalId,
         vaultId: keyVault.id,
-        subscriptionId: client.subscriptionId,
+        // An adopted vault may live in another subscription; the role definition id names the scope's.
+        subscriptionId:
+          infra.keyVault.existingId !== undefined
+            ? parseResourceId(infra.keyVault.existingId, 'infra.keyVault.existingId').subscriptionId
+            : client.subscriptionId,
         scope,
         nameSeed: [env.environment, env.keyVault.name.toLowerCase(), identity.name],
       }),

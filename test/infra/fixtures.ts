@@ -71,16 +71,6 @@ export function answerAzure(rec: Recorder, env: Environment, answers: AzureAnswe
   rec.invokeHandlers.set('azure-native:containerservice:listManagedClusterUserCredentials', () => ({
     kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(AKS_KUBECONFIG).toString('base64') }],
   }));
-  rec.invokeHandlers.set('azure-native:keyvault:getVault', (inputs) => ({
-    id: vaultArmId(inputs.resourceGroupName, inputs.vaultName),
-    name: inputs.vaultName,
-    properties: {
-      enableRbacAuthorization: answers.existingVaultRbac ?? true,
-      vaultUri: `https://${inputs.vaultName}.vault.azure.net/`,
-      tenantId: env.tenantId,
-      sku: { family: 'A', name: 'standard' },
-    },
-  }));
   rec.stateHandler = (args) => {
     switch (args.type) {
       case 'azure-native:managedidentity:UserAssignedIdentity':
@@ -91,6 +81,20 @@ export function answerAzure(rec: Recorder, env: Environment, answers: AzureAnswe
           name: args.inputs.resourceName,
         };
       case 'azure-native:keyvault:Vault':
+        if (args.id) {
+          // Vault.get of an adopted vault: state read by id.
+          const name = args.id.split('/').pop()!;
+          return {
+            id: args.id,
+            name,
+            properties: {
+              enableRbacAuthorization: answers.existingVaultRbac ?? true,
+              vaultUri: `https://${name}.vault.azure.net/`,
+              tenantId: env.tenantId,
+              sku: { family: 'A', name: 'standard' },
+            },
+          };
+        }
         return {
           id: vaultArmId(args.inputs.resourceGroupName, args.inputs.vaultName),
           properties: { ...args.inputs.properties, vaultUri: `https://${args.inputs.vaultName}.vault.azure.net/` },

@@ -150,9 +150,18 @@ describe('dev: public vault behind the firewall, delivery pulumi', () => {
       version: '2.9.0',
       repositoryOpts: { repo: 'https://charts.external-secrets.io' },
       namespace: 'external-secrets',
-      createNamespace: true,
       atomic: true,
     });
+    const ns = rec.get('kubernetes:core/v1:Namespace', 'external-secrets-namespace');
+    expect(ns.inputs.metadata).toEqual({
+      name: 'external-secrets',
+      labels: {
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      },
+    });
+    expect(release.dependencies).toContain(ns.urn);
     const v = release.inputs.values;
     expect(v.installCRDs).toBe(true);
     expect(v.replicaCount).toBe(1); // dev override
@@ -173,7 +182,7 @@ describe('dev: public vault behind the firewall, delivery pulumi', () => {
   });
 
   test('the in-cluster objects are the synthesized ones, with the live client ids', () => {
-    const applied = rec.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== T.release);
+    const applied = rec.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== T.release && r.type !== 'kubernetes:core/v1:Namespace');
     const synthesized = renderEnvironment(env, {
       clientIds: Object.fromEntries(env.identities.map((i) => [i.name, liveClientId(env, i.name, false)])),
     }).objects;
@@ -193,7 +202,7 @@ describe('dev: public vault behind the firewall, delivery pulumi', () => {
   test('in-cluster objects wait for the release and the role assignments; stores for ServiceAccounts; ExternalSecrets for stores', () => {
     const release = rec.get(T.release, 'external-secrets-release');
     const assignments = rec.ofType(T.ra);
-    const applied = rec.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== T.release);
+    const applied = rec.resources.filter((r) => r.type.startsWith('kubernetes:') && r.type !== T.release && r.type !== 'kubernetes:core/v1:Namespace');
     for (const r of applied) {
       expect(r.dependencies).toContain(release.urn);
       for (const a of assignments) expect(r.dependencies).toContain(a.urn);
@@ -281,7 +290,7 @@ describe('prod: private vault, AKS access, delivery gitops', () => {
 
   test('gitops stops at identities and the release: no in-cluster objects', () => {
     const k8s = rec.resources.filter((r) => r.type.startsWith('kubernetes:'));
-    expect(k8s.map((r) => r.type)).toEqual([T.release]);
+    expect(k8s.map((r) => r.type).sort()).toEqual(['kubernetes:core/v1:Namespace', T.release]);
     expect(stack.clusterResources).toBeUndefined();
   });
 
@@ -431,17 +440,21 @@ describe('variants', () => {
 
   test('an existing vault is adopted: no vault, lock or endpoint is created, access is granted on it', async () => {
     const env = environment('staging');
-    const existing = vaultArmId('rg-shared', 'kv-dataplat-stg-weu');
+    const existing = '/subscriptions/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-dataplat-stg-weu';
     env.infra!.keyVault = { ...env.infra!.keyVault, existingId: existing, privateEndpoint: undefined, logAnalyticsWorkspaceId: undefined };
     const stack = await run(env, settings('staging'));
-    expect(rec.ofType(T.vault)).toHaveLength(0);
+    // Read by id, not created: the only Vault registration is the read of the existing one.
+    expect(rec.ofType(T.vault).map((r) => r.name)).toEqual(['key-vault-existing']);
     expect(rec.ofType(T.lock)).toHaveLength(0);
     expect(rec.ofType(T.pe)).toHaveLength(0);
-    expect(rec.invokes.find((i) => i.token === 'azure-native:keyvault:getVault')!.inputs).toEqual({
-      resourceGroupName: 'rg-shared',
-      vaultName: 'kv-dataplat-stg-weu',
-    });
-    for (const a of rec.ofType(T.ra)) expect(a.inputs.scope).toBe(existing);
+    expect(rec.ofType(T.diag)).toHaveLength(0);
+    for (const a of rec.ofType(T.ra)) {
+      expect(a.inputs.scope).toBe(existing);
+      // The role definition is named in the vault's subscription, not the login's.
+      expect(a.inputs.roleDefinitionId).toBe(
+        '/subscriptions/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6',
+      );
+    }
     expect(await valueOf(stack.outputs.vaultUri)).toBe('https://kv-dataplat-stg-weu.vault.azure.net/');
   });
 
