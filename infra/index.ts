@@ -3,13 +3,23 @@
  * Run with `pulumi preview` / `pulumi up` from `infra/` (see docs/operations.md).
  */
 import * as pulumi from '@pulumi/pulumi';
-import { loadEnvironment } from '../config';
+import { CatalogueError, loadEnvironment } from '../config';
 import { environmentStack } from './program';
-import { parseStackSettings } from './stack-config';
+import { StackConfigError, parseStackSettings } from './stack-config';
 
-const settings = parseStackSettings(pulumi.getStack(), pulumi.runtime.allConfig());
-const env = loadEnvironment(settings.environment, { dir: settings.catalogueDir });
-const { outputs } = environmentStack(pulumi.getStack(), settings, env);
+/** Builds the stack; settings and catalogue problems fail the run with their message, without a stack trace. */
+function build() {
+  try {
+    const settings = parseStackSettings(pulumi.getStack(), pulumi.runtime.allConfig());
+    const env = loadEnvironment(settings.environment, { dir: settings.catalogueDir });
+    return environmentStack(pulumi.getStack(), settings, env).outputs;
+  } catch (e) {
+    if (e instanceof StackConfigError || e instanceof CatalogueError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+}
+
+const outputs = build();
 
 export const environment = outputs.environment;
 export const delivery = outputs.delivery;

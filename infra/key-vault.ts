@@ -61,7 +61,7 @@ export class KeyVault extends pulumi.ComponentResource {
       const found = keyvault.Vault.get(`${name}-existing`, s.existingId, { parent: this });
       this.id = pulumi.all([found.id, found.properties]).apply(([id, p]) => {
         if (p.enableRbacAuthorization !== true) {
-          throw new Error(
+          throw new pulumi.RunError(
             `infra.keyVault.existingId: vault ${JSON.stringify(existing.name)} uses access policies; the stack grants access with Azure RBAC, so switch the vault to the RBAC permission model (az keyvault update --enable-rbac-authorization true) or let the stack create one`,
           );
         }

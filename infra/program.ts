@@ -47,8 +47,9 @@ export interface EnvironmentStack {
   readonly clusterResources?: ClusterResources;
 }
 
+/** Fails the run with a message and no stack trace (the language host prints a RunError's message only). */
 function fail(message: string | undefined): void {
-  if (message !== undefined) throw new Error(message);
+  if (message !== undefined) throw new pulumi.RunError(message);
 }
 
 /** Builds the stack of `env`. Throws {@link StackConfigError} before creating anything when settings are wrong. */
@@ -160,7 +161,7 @@ export function environmentStack(stack: string, settings: StackSettings, env: En
       const result = checkClientIds(env, live, { dryRun: pulumi.runtime.isDryRun() });
       for (const w of result.warnings) void pulumi.log.warn(w);
       if (result.errors.length > 0) {
-        throw new Error(`the catalogue does not match the live identities:\n  ${result.errors.join('\n  ')}`);
+        throw new pulumi.RunError(`the catalogue does not match the live identities:\n  ${result.errors.join('\n  ')}`);
       }
       return result.warnings.length > 0 ? result.warnings.join('\n') : 'ok';
     });
