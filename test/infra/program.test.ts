@@ -207,12 +207,14 @@ describe('dev: public vault behind the firewall, delivery pulumi', () => {
       expect(r.dependencies).toContain(release.urn);
       for (const a of assignments) expect(r.dependencies).toContain(a.urn);
     }
+    const provider = rec.get(T.provider, 'kubernetes');
+    expect(rec.get(T.release, 'external-secrets-release').provider).toBe(`${provider.urn}::${provider.name}-id`);
     const sa = rec.get(T.sa, 'cluster-serviceaccount-airflow-eso-airflow');
     const store = rec.get('kubernetes:external-secrets.io/v1:SecretStore', 'cluster-secretstore-airflow-azure-key-vault');
     const es = rec.get('kubernetes:external-secrets.io/v1:ExternalSecret', 'cluster-externalsecret-airflow-salesforce-credentials');
     expect(store.dependencies).toContain(sa.urn);
     expect(es.dependencies).toContain(store.urn);
-    expect(sa.provider).toContain('kubernetes');
+    expect(sa.provider).toBe(`${provider.urn}::${provider.name}-id`);
   });
 
   test('outputs: vault, tenant, client and principal ids, release status', async () => {
@@ -316,6 +318,23 @@ describe('failures that say what to do', () => {
       `environments/staging.yaml: identities[0].clientId: "${env.identities[0]!.clientId}" is not the client id of managed identity "airflow-secrets-reader"; write clientId: ${live}, then run \`npm run synth\``,
     );
     expect(await failures()).toEqual([expect.stringContaining(`write clientId: ${live}`)]);
+  });
+
+  test('first run (update): an identity without a recorded client id warns with the value to write, and does not fail', async () => {
+    const env = environment('staging');
+    delete env.identities[1]!.clientId;
+    // Without an engine, pulumi.log writes to the console.
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const stack = await run(env, settings('staging'));
+    const live = liveClientId(env, 'shared-secrets-reader', true);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringContaining('identities[1].clientId: not recorded yet; once `pulumi up` has created managed identity "shared-secrets-reader", write its client id (stack output clientIds.shared-secrets-reader) here'),
+      expect.stringContaining(`identities[1].clientId: missing; write clientId: ${live}`),
+    ]);
+    warn.mockRestore();
+    expect(await valueOf(stack.outputs.catalogueCheck)).toBe(
+      `environments/staging.yaml: identities[1].clientId: missing; write clientId: ${live} (the client id of managed identity "shared-secrets-reader"), then run \`npm run synth\` and commit environments/ and dist/ together`,
+    );
   });
 
   test('fails when the AKS cluster reports another issuer than the catalogue', async () => {
