@@ -219,5 +219,7 @@ export const InfraSchema = z
   })
   .meta({ description: 'What the Pulumi stack provisions: Key Vault, workload identities, role assignments and the ESO release.' });
 
+/** The parsed `infra` section, defaults applied. */
 export type Infra = z.output<typeof InfraSchema>;
+/** The parsed `infra.keyVault` settings, defaults applied. */
 export type InfraKeyVault = z.output<typeof InfraKeyVaultSchema>;

@@ -21,6 +21,7 @@ function build() {
 
 const outputs = build();
 
+// Stack outputs (`pulumi stack output`): see EnvironmentStackOutputs in program.ts.
 export const environment = outputs.environment;
 export const delivery = outputs.delivery;
 export const vaultId = outputs.vaultId;

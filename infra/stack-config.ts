@@ -12,6 +12,7 @@ export const CONFIG_NAMESPACE = 'kv-secrets-sync';
 
 /** How kubelogin gets a token for an Entra ID enabled AKS cluster (`kubelogin convert-kubeconfig -l`). */
 export const KUBELOGIN_MODES = ['azurecli', 'workloadidentity', 'msi', 'spn'] as const;
+/** One of {@link KUBELOGIN_MODES}. */
 export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
 
 /** The settings, validated. */
