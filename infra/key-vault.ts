@@ -15,7 +15,7 @@ export interface KeyVaultArgs {
   /** Entra ID tenant the vault trusts. */
   readonly tenantId: string;
   /** Existing resource group. */
-  readonly resourceGroupName: string;
+  readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region. */
   readonly location: string;
   /** The catalogue's infra.keyVault settings (defaults applied). */

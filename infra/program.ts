@@ -63,6 +63,8 @@ export function environmentStack(stack: string, settings: StackSettings, env: En
     fail(checkTenant(env, c.tenantId));
     return c;
   });
+  // Nothing is created in Azure before the login is known to be for the catalogue's tenant.
+  const resourceGroupName = client.apply(() => infra.resourceGroup);
 
   let primaryIssuer: pulumi.Input<string> = env.cluster.oidcIssuerUrl;
   if (infra.cluster.aksClusterId !== undefined) {
@@ -84,7 +86,7 @@ export function environmentStack(stack: string, settings: StackSettings, env: En
     vaultName: env.keyVault.name,
     cloud: env.keyVault.cloud,
     tenantId: env.tenantId,
-    resourceGroupName: infra.resourceGroup,
+    resourceGroupName,
     location: infra.location,
     settings: infra.keyVault,
     tags,
@@ -96,7 +98,7 @@ export function environmentStack(stack: string, settings: StackSettings, env: En
   for (const identity of env.identities) {
     const wi = new WorkloadIdentity(`identity-${identity.name}`, {
       identityName: identity.name,
-      resourceGroupName: infra.resourceGroup,
+      resourceGroupName,
       location: infra.location,
       namespace: identity.namespace,
       serviceAccount: identityServiceAccount(identity),

@@ -20,7 +20,7 @@ export interface WorkloadIdentityArgs {
   /** Name of the user-assigned managed identity (the catalogue identity name). */
   readonly identityName: string;
   /** Existing resource group. */
-  readonly resourceGroupName: string;
+  readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region. */
   readonly location: string;
   /** Namespace of the ServiceAccount. */

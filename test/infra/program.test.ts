@@ -363,6 +363,8 @@ describe('failures that say what to do', () => {
       'environments/staging.yaml: tenantId: "5f2b8c1e-7a4d-4e3b-9c6f-2d8a1b7e4c90" but the Azure login is for tenant "00000000-1111-4222-8333-444444444444"',
     );
     expect(await failures()).toEqual([expect.stringContaining('az login --tenant 5f2b8c1e-7a4d-4e3b-9c6f-2d8a1b7e4c90')]);
+    expect(rec.ofType(T.vault)).toHaveLength(0);
+    expect(rec.ofType(T.uami)).toHaveLength(0);
   });
 
   test('fails when the catalogue has no infra section, before creating anything', () => {
