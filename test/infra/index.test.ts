@@ -9,12 +9,17 @@ beforeAll(async () => {
   rec = await installMocks({ stack: 'staging' });
 });
 
+/** Runs the entry point: the program runs on import, so a second run needs a fresh module registry. */
+let loaded = false;
 function loadIndex(): Record<string, any> {
   let mod: Record<string, any> = {};
-  jest.isolateModules(() => {
+  const load = () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require('../../infra/index');
-  });
+  };
+  if (loaded) jest.isolateModules(load);
+  else load();
+  loaded = true;
   return mod;
 }
 
