@@ -224,11 +224,12 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
         mergeValues(esoChartValues(env, { controllerClientId }), env.infra?.eso.values ?? {}) as Record<string, unknown>,
       );
 
-    // Server-side apply adopts a namespace that already exists (created by hand or by GitOps).
+    // Server-side apply adopts a namespace that already exists (created by hand or by GitOps); it may hold more
+    // than this stack made (GitOps-applied ServiceAccounts), so `pulumi destroy` leaves it in place.
     this.namespaceResource = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: this.namespace, labels: { ...ESO_NAMESPACE_LABELS } } },
-      { parent: this },
+      { parent: this, retainOnDelete: true },
     );
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,

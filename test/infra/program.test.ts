@@ -170,6 +170,7 @@ describe('dev: public vault behind the firewall, delivery pulumi', () => {
       },
     });
     expect(release.dependencies).toContain(ns.urn);
+    expect(ns.retainOnDelete).toBe(true);
     const v = release.inputs.values;
     expect(v.installCRDs).toBe(true);
     expect(v.replicaCount).toBe(1); // dev override

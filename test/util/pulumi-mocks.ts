@@ -14,6 +14,8 @@ export interface RecordedResource {
   readonly inputs: Record<string, any>;
   readonly custom: boolean;
   readonly protect: boolean;
+  /** Left in place by `pulumi destroy`. */
+  readonly retainOnDelete: boolean;
   readonly parent: string;
   /** URNs of the explicit and implicit (input) dependencies. */
   readonly dependencies: readonly string[];
@@ -35,6 +37,7 @@ export type StateHandler = (args: pulumi.runtime.MockResourceArgs) => Record<str
 interface Meta {
   readonly urn: string;
   readonly protect: boolean;
+  readonly retainOnDelete: boolean;
   readonly parent: string;
   readonly dependencies: string[];
   readonly provider: string;
@@ -90,7 +93,7 @@ export class Recorder {
 
   /** @internal */
   metaOf(type: string, name: string) {
-    return this.meta.get(`${type}::${name}`) ?? { urn: '', protect: false, parent: '', dependencies: [], provider: '' };
+    return this.meta.get(`${type}::${name}`) ?? { urn: '', protect: false, retainOnDelete: false, parent: '', dependencies: [], provider: '' };
   }
 }
 
@@ -140,6 +143,7 @@ export async function installMocks(options: { readonly preview?: boolean; readon
     recorder.noteRegistration(req.getName(), req.getType(), {
       urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
       protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
       parent: req.getParent(),
       dependencies: [...new Set([...req.getDependenciesList(), ...propertyDeps])],
       provider: req.getProvider(),
