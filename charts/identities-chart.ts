@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Environment, Identity, identityServiceAccount } from '../config';
-import { WorkloadIdentityServiceAccount } from '../constructs';
+import { Environment, Identity, controllerIdentity, identityServiceAccount } from '../config';
+import { IWorkloadIdentityServiceAccount, WorkloadIdentityServiceAccount } from '../constructs';
 
 /** Props of {@link IdentitiesChart}. */
 export interface IdentitiesChartProps extends ChartProps {
@@ -14,18 +14,28 @@ export interface IdentitiesChartProps extends ChartProps {
 }
 
 /**
- * One workload-identity ServiceAccount per catalogue identity that a store uses.
+ * One workload-identity ServiceAccount per catalogue identity that a store uses, except the ESO controller's own
+ * account, which the ESO Helm release creates and annotates (two owners would fight over it).
  */
 export class IdentitiesChart extends Chart {
   /** The ServiceAccounts by identity name. */
-  public readonly serviceAccounts: ReadonlyMap<string, WorkloadIdentityServiceAccount>;
+  public readonly serviceAccounts: ReadonlyMap<string, IWorkloadIdentityServiceAccount>;
 
   constructor(scope: Construct, id: string, props: IdentitiesChartProps) {
     super(scope, id, props);
     const env = props.environment;
     const used = new Set(env.stores.map((s) => s.identity));
-    const accounts = new Map<string, WorkloadIdentityServiceAccount>();
+    const accounts = new Map<string, IWorkloadIdentityServiceAccount>();
+    const controller = controllerIdentity(env);
     for (const identity of env.identities.filter((i) => used.has(i.name))) {
+      if (identity.name === controller) {
+        // The release annotates it with the client and tenant ids (infra/external-secrets-operator.ts).
+        accounts.set(
+          identity.name,
+          WorkloadIdentityServiceAccount.fromServiceAccountName(identity.namespace, identityServiceAccount(identity), { carriesTenantId: true }),
+        );
+        continue;
+      }
       accounts.set(
         identity.name,
         new WorkloadIdentityServiceAccount(this, identity.name, {

@@ -11,6 +11,8 @@ export * from './schema-airflow';
 export * from './secret-keys';
 export * from './schema-operations';
 export * from './namespace-conditions';
+export * from './schema-infra';
+export * from './validate-infra';
 export * from './validate';
 export * from './validate-operations';
 export * from './budget';

@@ -60,3 +60,9 @@ export function externalSecretName(targetSecretName: string): string {
 
 /** Annotation carrying a catalogue secret's description onto its ExternalSecret and Secret. */
 export const DESCRIPTION_ANNOTATION = 'kv-secrets-sync.io/description';
+
+/**
+ * Name of the ServiceAccount the ESO Helm chart creates for its controller (the release's fullname). A catalogue
+ * identity with this name in the ESO namespace is the controller's own identity: the chart owns the account.
+ */
+export const ESO_CONTROLLER_SERVICE_ACCOUNT = 'external-secrets';

@@ -25,6 +25,7 @@ import { AZURE_CLOUD_NAMES, AzureCloud } from './naming';
 import { AirflowConsumptionSchema } from './schema-airflow';
 import { LabelSelectorSchema, operationsSchema } from './schema-operations';
 import { BUDGET_DEFAULTS, BudgetSchema } from './schema-budget';
+import { InfraSchema } from './schema-infra';
 
 /** A string schema for a format rule; the message is the rule's, so every tool reports it alike. */
 export function ruleString(r: FormatRule, description?: string) {
@@ -247,6 +248,7 @@ export const EnvironmentSchema = z
     cluster: ClusterSchema,
     defaults: DefaultsSchema.default({ refreshInterval: '1h', refreshPolicy: 'Periodic' }),
     platform: PlatformSchema.default({ esoNamespace: 'external-secrets', prometheusOperator: false }),
+    infra: InfraSchema.optional().meta({ description: 'What the Pulumi stack provisions; required by `pulumi up`, ignored by the synth.' }),
     identities: z.array(IdentitySchema).min(1, { error: 'must list at least one identity' }),
     stores: z.array(StoreSchema).min(1, { error: 'must list at least one store' }),
     secrets: z.array(SecretSchema).default([]),

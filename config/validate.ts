@@ -4,8 +4,9 @@
  */
 import type { Environment, Identity, Store } from './schema';
 import type { FieldPath } from './errors';
-import { WI_TENANT_ID_ANNOTATION } from './naming';
+import { ESO_CONTROLLER_SERVICE_ACCOUNT, WI_TENANT_ID_ANNOTATION } from './naming';
 import { validateAirflow } from './airflow';
+import { validateInfra } from './validate-infra';
 import { Finding, outputKeys, templateReferences } from './secret-keys';
 import { validateOperations } from './validate-operations';
 
@@ -27,6 +28,16 @@ export interface ValidateOptions {
 /** Names of the ServiceAccount an identity stands for (defaults to the identity name). */
 export function identityServiceAccount(identity: Identity): string {
   return identity.serviceAccount ?? identity.name;
+}
+
+/**
+ * The catalogue identity that is the ESO controller's own ServiceAccount (`<esoNamespace>/external-secrets`), if
+ * any. The ESO Helm release creates and annotates that account, so neither dist/ nor the stack applies it.
+ */
+export function controllerIdentity(env: Environment): string | undefined {
+  return env.identities.find(
+    (i) => i.namespace === env.platform.esoNamespace && identityServiceAccount(i) === ESO_CONTROLLER_SERVICE_ACCOUNT,
+  )?.name;
 }
 
 /** True when a store may be used by an ExternalSecret in `namespace`. */
@@ -201,6 +212,7 @@ export function validateEnvironment(env: Environment, options: ValidateOptions =
 
   out.push(...validateAirflow(env));
   out.push(...validateOperations(env, (probe) => validateEnvironment(probe, options)));
+  out.push(...validateInfra(env));
   return out;
 }
 

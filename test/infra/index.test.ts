@@ -1,0 +1,57 @@
+/** The entry point: stack settings from Pulumi config, the catalogue environment they name, the exports. */
+import * as pulumi from '@pulumi/pulumi';
+import { Recorder, installMocks, settle, valueOf } from '../util/pulumi-mocks';
+import { answerAzure, environment } from './fixtures';
+
+let rec: Recorder;
+
+beforeAll(async () => {
+  rec = await installMocks({ stack: 'staging' });
+});
+
+/** Runs the entry point: the program runs on import, so a second run needs a fresh module registry. */
+let loaded = false;
+function loadIndex(): Record<string, any> {
+  let mod: Record<string, any> = {};
+  const load = () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('../../infra/index');
+  };
+  if (loaded) jest.isolateModules(load);
+  else load();
+  loaded = true;
+  return mod;
+}
+
+test('the staging stack deploys environments/staging.yaml and exports what operators need', async () => {
+  pulumi.runtime.setAllConfig({ 'kv-secrets-sync:environment': 'staging' });
+  answerAzure(rec, environment('staging'));
+  const out = loadIndex();
+  await settle();
+  expect(out.environment).toBe('staging');
+  expect(out.delivery).toBe('gitops');
+  expect(await valueOf(out.vaultUri as pulumi.Output<string>)).toBe('https://kv-dataplat-stg-weu.vault.azure.net/');
+  expect(await valueOf(pulumi.output(out.clientIds as Record<string, pulumi.Output<string>>))).toEqual({
+    'airflow-secrets-reader': '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
+    'shared-secrets-reader': '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+  });
+  expect(await valueOf(out.esoReleaseStatus as pulumi.Output<string>)).toBe('deployed');
+  expect(await valueOf(out.catalogueCheck as pulumi.Output<string>)).toBe('ok');
+  expect(rec.get('azure-native:keyvault:Vault', 'key-vault-vault').inputs.vaultName).toBe('kv-dataplat-stg-weu');
+});
+
+test('fails when the stack settings are wrong, before anything is created, without a stack trace', () => {
+  rec.reset();
+  pulumi.runtime.setAllConfig({ 'kv-secrets-sync:environment': 'stagin' });
+  let error: unknown;
+  try {
+    loadIndex();
+  } catch (e) {
+    error = e;
+  }
+  expect(pulumi.RunError.isInstance(error)).toBe(true);
+  expect((error as Error).message).toContain(
+    'infra/Pulumi.staging.yaml: kv-secrets-sync:environment: "stagin" is not a catalogue environment (allowed: "dev", "prod", "staging")',
+  );
+  expect(rec.resources).toHaveLength(0);
+});
