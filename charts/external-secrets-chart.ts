@@ -29,19 +29,24 @@ export class ExternalSecretsChart extends Chart {
         data: secret.data,
         dataFrom: secret.dataFrom,
         template: secretTemplate(secret),
-        metadata: metadataOf(secret),
+        metadata: secretMetadata(secret),
       });
     });
   }
 }
 
-function metadataOf(secret: SecretEntry) {
+/**
+ * Labels and annotations a catalogue secret asks for (its description as an annotation), for the ExternalSecret
+ * and the Secret it creates; `labels` are added first (the chart's own, for objects ESO creates for us).
+ */
+export function secretMetadata(secret: Pick<SecretEntry, 'labels' | 'annotations' | 'description'>, labels: Record<string, string> = {}) {
   const annotations = {
     ...secret.annotations,
     ...(secret.description !== undefined ? { [DESCRIPTION_ANNOTATION]: secret.description } : {}),
   };
+  const allLabels = { ...labels, ...secret.labels };
   return {
-    labels: secret.labels,
+    labels: Object.keys(allLabels).length > 0 ? allLabels : undefined,
     annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
   };
 }

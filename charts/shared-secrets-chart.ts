@@ -1,7 +1,8 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DESCRIPTION_ANNOTATION, Environment } from '../config';
+import { Environment } from '../config';
 import { IKeyVaultStore, KeyVaultClusterExternalSecret } from '../constructs';
+import { secretMetadata } from './external-secrets-chart';
 
 /** Props of {@link SharedSecretsChart}. */
 export interface SharedSecretsChartProps extends ChartProps {
@@ -20,10 +21,6 @@ export class SharedSecretsChart extends Chart {
     this.clusterExternalSecrets = env.operations.sharedSecrets.map((shared) => {
       const store = props.stores.get(shared.store);
       if (!store) throw new Error(`shared secret ${shared.name}: unknown store ${shared.store}`);
-      const annotations = {
-        ...shared.annotations,
-        ...(shared.description !== undefined ? { [DESCRIPTION_ANNOTATION]: shared.description } : {}),
-      };
       return new KeyVaultClusterExternalSecret(this, shared.name, {
         name: shared.name,
         namespaces: shared.namespaces,
@@ -35,12 +32,9 @@ export class SharedSecretsChart extends Chart {
         data: shared.data,
         dataFrom: shared.dataFrom,
         template: shared.template,
-        metadata: {
-          // The chart's labels (environment, managed-by) too, so `kv-secrets-sync status` finds the ExternalSecrets
-          // the ClusterExternalSecret creates.
-          labels: { ...this.labels, ...shared.labels },
-          annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
-        },
+        // The chart's labels (environment, managed-by) too, so `kv-secrets-sync status` finds the ExternalSecrets
+        // the ClusterExternalSecret creates.
+        metadata: secretMetadata(shared, this.labels),
       });
     });
   }

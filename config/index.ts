@@ -5,6 +5,7 @@ export * from './errors';
 export * from './load';
 export * from './naming';
 export * from './operations';
+export * from './rule-string';
 export * from './rules';
 export * from './schema';
 export * from './schema-airflow';

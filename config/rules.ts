@@ -17,9 +17,12 @@ export interface FormatRule {
   readonly check?: (value: string) => boolean;
 }
 
-function rule(noun: string, allowed: string, pattern: RegExp, check?: (value: string) => boolean): FormatRule {
+/** A format rule from its parts. */
+export function formatRule(noun: string, allowed: string, pattern: RegExp, check?: (value: string) => boolean): FormatRule {
   return { noun, allowed, pattern, check };
 }
+
+const rule = formatRule;
 
 /**
  * Key Vault object (secret) name.

@@ -11,17 +11,14 @@
  * @see https://airflow.apache.org/docs/apache-airflow-providers-cncf-kubernetes/stable/operators.html
  */
 import { z } from 'zod';
-import { FormatRule, SECRET_KEY, matches } from './rules';
-
-function rule(noun: string, allowed: string, pattern: RegExp, check?: (value: string) => boolean): FormatRule {
-  return { noun, allowed, pattern, check };
-}
+import { ruleString } from './rule-string';
+import { SECRET_KEY, formatRule } from './rules';
 
 /**
  * Environment variable name as POSIX shells and Python's `os.environ` read it.
  * @see https://pubs.opengroup.org/onlinepubs/9699919799/basedefs/V1_chap08.html
  */
-export const ENV_VAR_NAME = rule(
+export const ENV_VAR_NAME = formatRule(
   'an environment variable name',
   'letters, digits and "_", not starting with a digit',
   /^[A-Za-z_][A-Za-z0-9_]*$/,
@@ -32,14 +29,14 @@ export const ENV_VAR_NAME = rule(
  * so the id may hold only characters an environment variable name can.
  * @see https://airflow.apache.org/docs/apache-airflow/stable/howto/connection.html#storing-connections-in-environment-variables
  */
-export const AIRFLOW_CONN_ID = rule(
+export const AIRFLOW_CONN_ID = formatRule(
   'an Airflow connection id',
   '1-200 letters, digits and "_" (Airflow reads it from AIRFLOW_CONN_<ID>; lowercase with underscores is the convention)',
   /^[A-Za-z0-9_]{1,200}$/,
 );
 
 /** Airflow connection type, as the provider registers it (`postgres`, `snowflake`, `google_cloud_platform`). */
-export const AIRFLOW_CONN_TYPE = rule(
+export const AIRFLOW_CONN_TYPE = formatRule(
   'an Airflow connection type',
   'lowercase letters, digits and "_", starting with a letter, as the provider names it (e.g. "postgres", "snowflake")',
   /^[a-z][a-z0-9_]*$/,
@@ -52,7 +49,7 @@ const normal = (s: string) => s !== '.' && s !== '..';
  * Absolute, normalized container path for a volume mount.
  * @see https://kubernetes.io/docs/concepts/storage/volumes/#secret
  */
-export const MOUNT_PATH = rule(
+export const MOUNT_PATH = formatRule(
   'an absolute mount path',
   'an absolute path such as /opt/airflow/secrets/salesforce: starts with "/", no "." or ".." segments, no "//", no trailing "/", no ":" or whitespace',
   /^(\/[^/\s:]+)+$/,
@@ -60,25 +57,12 @@ export const MOUNT_PATH = rule(
 );
 
 /** A file name (or relative path) inside a secret volume. */
-export const VOLUME_ITEM_PATH = rule(
+export const VOLUME_ITEM_PATH = formatRule(
   'a relative file path',
   'a relative path such as "credentials.json": no leading "/", no "." or ".." segments, no "//", no whitespace',
   /^[^/\s:]+(\/[^/\s:]+)*$/,
   (v) => segments(v).every(normal),
 );
-
-/**
- * A string schema for a format rule, like `ruleString` in `schema.ts` but reporting a value once when both the
- * pattern and the extra check fail. Not imported from there: `schema.ts` imports this file, and the cycle would
- * leave it undefined while modules load.
- */
-function ruleString(r: FormatRule, description?: string) {
-  const message = `is not ${r.noun} (${r.allowed})`;
-  // abort: a value that breaks the pattern is reported once, not again by the extra check.
-  let s = z.string({ error: `must be a string: ${r.allowed}` }).regex(r.pattern, { error: message, abort: true });
-  if (r.check) s = s.refine((v) => matches(r, v), { error: message }) as unknown as typeof s;
-  return description ? s.meta({ description }) : s;
-}
 
 /** A connection field read from a key the ExternalSecret fetched. */
 export const ConnectionKeyRefSchema = z

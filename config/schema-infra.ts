@@ -6,20 +6,8 @@
  * details (which catalogue environment, which kubeconfig context) live in `infra/Pulumi.<stack>.yaml`.
  */
 import { z } from 'zod';
-import { DNS1123_LABEL, FormatRule, HTTPS_URL, matches } from './rules';
-
-/**
- * A string schema for a format rule, worded like `ruleString` in `schema.ts` (not imported from there:
- * `schema.ts` imports this file, and a cycle would leave it undefined at load time).
- */
-function ruleString(r: FormatRule, description?: string) {
-  const message = `is not ${r.noun} (${r.allowed})`;
-  let s = z.string({ error: `must be a string: ${r.allowed}` });
-  // JSON Schema patterns have no flags; case-insensitive rules are checked by the refinement only.
-  if (!r.pattern.flags) s = s.regex(r.pattern, { error: message });
-  if (r.check || r.pattern.flags) s = s.refine((v) => matches(r, v), { error: message }) as unknown as typeof s;
-  return description ? s.meta({ description }) : s;
-}
+import { ruleString } from './rule-string';
+import { DNS1123_LABEL, FormatRule, HTTPS_URL } from './rules';
 
 /** Azure resource group name. @see https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources */
 export const RESOURCE_GROUP_NAME: FormatRule = {

@@ -6,25 +6,22 @@
  * policy, the `restricted` Pod Security level and (with Prometheus Operator) the alerts.
  */
 import { z } from 'zod';
+import { ruleString } from './rule-string';
 import type { SecretSchema as SecretSchemaType } from './schema';
-import { DNS1123_LABEL, FormatRule, GO_DURATION, LABEL_VALUE, QUALIFIED_NAME, matches } from './rules';
-
-function rule(noun: string, allowed: string, pattern: RegExp, check?: (value: string) => boolean): FormatRule {
-  return { noun, allowed, pattern, check };
-}
+import { DNS1123_LABEL, GO_DURATION, LABEL_VALUE, QUALIFIED_NAME, formatRule } from './rules';
 
 /**
  * A Prometheus duration, as `for:` and range selectors take it (no fractions, no µs).
  * @see https://prometheus.io/docs/prometheus/latest/querying/basics/#float-literals-and-time-durations
  */
-export const PROM_DURATION = rule(
+export const PROM_DURATION = formatRule(
   'a Prometheus duration',
   'one or more numbers with units ms, s, m, h, d, w, y, such as "5m", "1h30m"',
   /^([0-9]+(ms|s|m|h|d|w|y))+$/,
 );
 
 /** An IPv4 or IPv6 CIDR block, as NetworkPolicy `ipBlock.cidr` takes it. */
-export const CIDR = rule(
+export const CIDR = formatRule(
   'a CIDR block',
   'an IPv4 or IPv6 network such as "10.0.0.0/16" or "fd00::/8"',
   /^([0-9]{1,3}(\.[0-9]{1,3}){3}\/[0-9]{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/[0-9]{1,3})$/,
@@ -34,14 +31,6 @@ export const CIDR = rule(
     return Number(bits) <= 128;
   },
 );
-
-// A local copy of config/schema.ts's ruleString: importing it would make the two schema files import each other.
-function ruleString(r: FormatRule, description?: string) {
-  const message = `is not ${r.noun} (${r.allowed})`;
-  let s = z.string({ error: `must be a string: ${r.allowed}` }).regex(r.pattern, { error: message });
-  if (r.check) s = s.refine((v) => !r.pattern.test(v) || matches(r, v), { error: message }) as unknown as typeof s;
-  return description ? s.meta({ description }) : s;
-}
 
 /** A Kubernetes label selector (`matchLabels` and `matchExpressions`), as ESO and NetworkPolicy take it. */
 export const LabelSelectorSchema = z

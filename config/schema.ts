@@ -7,10 +7,10 @@
  * editors. Cross-field rules (references, duplicates, ESO traps) live in `validate.ts`.
  */
 import { z } from 'zod';
+import { ruleString } from './rule-string';
 import {
   DNS1123_LABEL,
   DNS1123_SUBDOMAIN,
-  FormatRule,
   GO_DURATION,
   HTTPS_URL,
   KEY_VAULT_NAME,
@@ -19,22 +19,12 @@ import {
   QUALIFIED_NAME,
   SECRET_KEY,
   UUID,
-  matches,
 } from './rules';
 import { AZURE_CLOUD_NAMES, AzureCloud } from './naming';
 import { AirflowConsumptionSchema } from './schema-airflow';
 import { LabelSelectorSchema, operationsSchema } from './schema-operations';
 import { BUDGET_DEFAULTS, BudgetSchema } from './schema-budget';
 import { InfraSchema } from './schema-infra';
-
-/** A string schema for a format rule; the message is the rule's, so every tool reports it alike. */
-export function ruleString(r: FormatRule, description?: string) {
-  const message = `is not ${r.noun} (${r.allowed})`;
-  let s = z.string({ error: `must be a string: ${r.allowed}` }).regex(r.pattern, { error: message });
-  // The extra check only speaks when the pattern passed, so a value is reported once.
-  if (r.check) s = s.refine((v) => !r.pattern.test(v) || matches(r, v), { error: message }) as unknown as typeof s;
-  return description ? s.meta({ description }) : s;
-}
 
 const labels = z
   .record(ruleString(QUALIFIED_NAME), ruleString(LABEL_VALUE))
