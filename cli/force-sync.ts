@@ -5,7 +5,7 @@
  *
  * @see https://external-secrets.io/v2.9.0/introduction/faq/ (force-sync annotation)
  */
-import { Environment, SecretEntry } from '../config';
+import { Environment, deliveredSecrets } from '../config';
 import { FORCE_SYNC_ANNOTATION, Kube, KubeAccess, annotateExternalSecret, connect, getExternalSecret, readyCondition } from './kube';
 import { CliError, Cell, EXIT, paint, plural, table } from './output';
 import { nearMiss } from './verify';
@@ -44,17 +44,28 @@ export interface ForceSyncReport {
 }
 
 /** The catalogue secrets the options select; a usage error when none or an unknown name. */
-export function selectSecrets(env: Environment, o: Pick<ForceSyncOptions, 'namespace' | 'name' | 'all'>): SecretEntry[] {
+/** An ExternalSecret to refresh. */
+export interface SelectedSecret {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * The ExternalSecrets the options select, shared secrets' included (one per namespace their ClusterExternalSecret
+ * reaches); a usage error when none or an unknown name.
+ */
+export function selectSecrets(env: Environment, o: Pick<ForceSyncOptions, 'namespace' | 'name' | 'all'>): SelectedSecret[] {
   if (!o.all && !o.namespace && !(o.name && o.name.length > 0)) {
     throw new CliError('select the ExternalSecrets to refresh: --name <name...>, --namespace <namespace> or --all');
   }
-  const namespaces = [...new Set(env.secrets.map((s) => s.namespace))];
+  const all = deliveredSecrets(env).map((d) => ({ namespace: d.namespace, name: d.entry.name }));
+  const namespaces = [...new Set(all.map((s) => s.namespace))];
   if (o.namespace && !namespaces.includes(o.namespace)) {
     throw new CliError(`--namespace ${JSON.stringify(o.namespace)} has no ExternalSecret in environment ${env.environment} (namespaces: ${namespaces.join(', ')})`);
   }
-  let selected = env.secrets.filter((s) => !o.namespace || s.namespace === o.namespace);
+  let selected = all.filter((s) => !o.namespace || s.namespace === o.namespace);
   if (o.name && o.name.length > 0) {
-    const names = selected.map((s) => s.name);
+    const names = [...new Set(selected.map((s) => s.name))];
     for (const n of o.name) {
       if (!names.includes(n)) {
         const hint = nearMiss(n, names);

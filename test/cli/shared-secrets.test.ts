@@ -1,4 +1,5 @@
 import { catalogueSecrets, deliveredSecrets } from '../../config';
+import { selectSecrets } from '../../cli/force-sync';
 import { compareStatus } from '../../cli/status';
 import { catalogueReferences } from '../../cli/verify';
 import { catalogue, dataKeys } from '../util/catalogue-spec';
@@ -37,4 +38,10 @@ test('status expects the ExternalSecrets of shared secrets, but not those a sele
   const rows = compareStatus(env, []);
   const missing = rows.filter((r) => r.kind === 'ExternalSecret' && r.presence === 'missing').map((r) => `${r.namespace}/${r.name}`);
   expect(missing.sort()).toEqual(['airflow/own', 'airflow/smtp', 'data/smtp']);
+});
+
+test('force-sync selects the ExternalSecrets of shared secrets, in every namespace they reach', () => {
+  expect(selectSecrets(env, { all: true }).map((s) => `${s.namespace}/${s.name}`)).toEqual(['airflow/own', 'airflow/smtp', 'data/smtp', 'data/opt-in']);
+  expect(selectSecrets(env, { name: ['smtp'] }).map((s) => `${s.namespace}/${s.name}`)).toEqual(['airflow/smtp', 'data/smtp']);
+  expect(selectSecrets(env, { namespace: 'data' }).map((s) => s.name)).toEqual(['smtp', 'opt-in']);
 });
