@@ -184,8 +184,10 @@ export const PodSecuritySchema = z
  * files must not import each other at load time.
  */
 export function operationsSchema(secretSchema: typeof SecretSchemaType) {
+  // No `airflow` consumption: the generated Airflow helpers cover namespace secrets only, so the field is
+  // refused here rather than silently ignored.
   const SharedSecretSchema = secretSchema
-    .omit({ namespace: true })
+    .omit({ namespace: true, airflow: true })
     .extend({
       namespaces: z
         .array(ruleString(DNS1123_LABEL))

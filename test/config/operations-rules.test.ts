@@ -23,6 +23,12 @@ describe('operations section', () => {
   });
 
   describe('fails when', () => {
+    test('a shared secret declares Airflow consumption (the helpers cover namespace secrets only)', () => {
+      const problems = opsProblems(edit((c) => (c.operations.sharedSecrets[0].airflow = { env: { password: 'SMTP_PASSWORD' } })));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^operations\.sharedSecrets\[0\]\.airflow: unknown field \(allowed: name, store, description, .*namespaces.*\)/);
+    });
+
     test('a Prometheus duration has a fraction', () => {
       expect(opsProblems(edit((c) => (c.operations.alerts = { storeNotReadyFor: '1.5h' })))).toEqual([
         'operations.alerts.storeNotReadyFor: "1.5h" is not a Prometheus duration (one or more numbers with units ms, s, m, h, d, w, y, such as "5m", "1h30m")',
