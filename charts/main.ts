@@ -6,19 +6,7 @@
  */
 import * as path from 'node:path';
 import { Command } from 'commander';
-import {
-  CatalogueError,
-  Environment,
-  budgetViolations,
-  computeBudgets,
-  defaultCatalogueDir,
-  describeCost,
-  formatProblem,
-  listEnvironments,
-  loadEnvironments,
-  locateFindings,
-  projectRoot,
-} from '../config';
+import { CatalogueError, budgetReport, defaultCatalogueDir, listEnvironments, loadEnvironments, projectRoot } from '../config';
 import { renderEnvironment, summarize, writeDist } from './synth';
 
 export function main(argv: readonly string[]): number {
@@ -57,24 +45,6 @@ export function main(argv: readonly string[]): number {
     console.error(`synth: ${(e as Error).message}\nnothing was written.`);
     return 2;
   }
-}
-
-/**
- * Lines describing every vault over its request budget, each followed by its costliest secrets located in the
- * catalogue; empty when every vault is within budget.
- * @see ../config/budget.ts
- */
-export function budgetReport(envs: readonly Environment[], dir: string): string[] {
-  // Only the environments being synthesized: a vault shared with one left out is checked when that one is too.
-  const lines: string[] = [];
-  for (const violation of computeBudgets(envs).flatMap((b) => budgetViolations(b))) {
-    lines.push(`  ${violation.message}; costliest:`);
-    for (const cost of violation.costliest) {
-      const [problem] = locateFindings(cost.environment, [{ path: cost.path, message: describeCost(cost) }], { dir });
-      lines.push(`    ${formatProblem(problem!)}`);
-    }
-  }
-  return lines;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

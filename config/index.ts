@@ -17,5 +17,6 @@ export * from './validate-infra';
 export * from './validate';
 export * from './validate-operations';
 export * from './budget';
+export * from './budget-report';
 export * from './delivered';
 export * from './schema-budget';

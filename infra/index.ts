@@ -3,7 +3,7 @@
  * Run with `pulumi preview` / `pulumi up` from `infra/` (see docs/deployment.md).
  */
 import * as pulumi from '@pulumi/pulumi';
-import { CatalogueError, loadEnvironment } from '../config';
+import { CatalogueError, budgetReport, loadEnvironment } from '../config';
 import { environmentStack } from './program';
 import { StackConfigError, parseStackSettings } from './stack-config';
 
@@ -12,6 +12,9 @@ function build() {
   try {
     const settings = parseStackSettings(pulumi.getStack(), pulumi.runtime.allConfig());
     const env = loadEnvironment(settings.environment, { dir: settings.catalogueDir });
+    // The same request-budget verdict as `npm run synth`: preview fails before anything is applied.
+    const overBudget = budgetReport([env], settings.catalogueDir);
+    if (overBudget.length > 0) throw new pulumi.RunError(`the Key Vault request budget is exceeded:\n${overBudget.join('\n')}`);
     return environmentStack(pulumi.getStack(), settings, env).outputs;
   } catch (e) {
     if (e instanceof StackConfigError || e instanceof CatalogueError) throw new pulumi.RunError(e.message);

@@ -1,5 +1,9 @@
 /** The entry point: stack settings from Pulumi config, the catalogue environment they name, the exports. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { defaultCatalogueDir } from '../../config';
 import { Recorder, installMocks, settle, valueOf } from '../util/pulumi-mocks';
 import { answerAzure, environment } from './fixtures';
 
@@ -53,5 +57,24 @@ test('fails when the stack settings are wrong, before anything is created, witho
   expect((error as Error).message).toContain(
     'infra/Pulumi.staging.yaml: kv-secrets-sync:environment: "stagin" is not a catalogue environment (allowed: "dev", "prod", "staging")',
   );
+  expect(rec.resources).toHaveLength(0);
+});
+
+test('fails when the catalogue is over its Key Vault request budget, like synth, before anything is created', () => {
+  rec.reset();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infra-budget-'));
+  fs.cpSync(defaultCatalogueDir(), dir, { recursive: true });
+  const file = path.join(dir, 'staging.yaml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/maxSteadyStatePercent: [0-9.]+/, 'maxSteadyStatePercent: 0.001'));
+  pulumi.runtime.setAllConfig({ 'kv-secrets-sync:environment': 'staging', 'kv-secrets-sync:catalogueDir': dir });
+  let error: unknown;
+  try {
+    loadIndex();
+  } catch (e) {
+    error = e;
+  }
+  expect(pulumi.RunError.isInstance(error)).toBe(true);
+  expect((error as Error).message).toMatch(/^the Key Vault request budget is exceeded:\n {2}vault kv-dataplat-stg-weu \(staging\): steady state .* above budget\.maxSteadyStatePercent 0\.001%/);
+  expect((error as Error).message).toMatch(/staging\.yaml:\d+:\d+: secrets\[\d+\]: airflow\/airflow-variables: /);
   expect(rec.resources).toHaveLength(0);
 });
