@@ -3,27 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { Environment, loadEnvironments, projectRoot } from '../../config';
-import { AIRFLOW_HELPERS_DIR, AIRFLOW_MODULE_FILE, AIRFLOW_REFERENCES_FILE, renderAirflowHelpers } from '../../charts/airflow-helpers';
+import { AIRFLOW_HELPERS_DIR, AIRFLOW_MODULE_FILE, AIRFLOW_REFERENCES_FILE, renderAirflowHelpers, AirflowReferencesJson } from '../../charts/airflow-helpers';
 import { K8sObject, renderEnvironment, writeDist } from '../../charts/synth';
 
 const envs = loadEnvironments(undefined, { requireClientIds: true });
 const MODULE = `${AIRFLOW_HELPERS_DIR}/${AIRFLOW_MODULE_FILE}`;
 const REFERENCES = `${AIRFLOW_HELPERS_DIR}/${AIRFLOW_REFERENCES_FILE}`;
 
-/** references.json as written. */
-interface ReferencesDoc {
-  environment: string;
-  secrets: Array<{
-    namespace: string;
-    name: string;
-    python: string;
-    keys: string[] | null;
-    env: Array<{ name: string; key: string }>;
-    envFrom: boolean;
-    volume: { name: string; mountPath: string; items: Array<{ key: string; path: string }> | null } | null;
-    connection: { id: string; type: string; format: string; envVar: string } | null;
-  }>;
-}
+type ReferencesDoc = AirflowReferencesJson;
 
 /**
  * What the synthesized ExternalSecrets produce, read from the manifests with ESO's rules: the target Secret, and

@@ -7,21 +7,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEnvironments } from '../../config';
-import { AIRFLOW_HELPERS_DIR, AIRFLOW_MODULE_FILE, AIRFLOW_REFERENCES_FILE, renderAirflowHelpers } from '../../charts/airflow-helpers';
+import {
+  AIRFLOW_HELPERS_DIR,
+  AIRFLOW_MODULE_FILE,
+  AIRFLOW_REFERENCES_FILE,
+  AirflowReferencesJson,
+  renderAirflowHelpers,
+} from '../../charts/airflow-helpers';
 import { baseCatalogue, load, secret } from '../util/airflow-catalogue';
 import { findPython, pythonCandidates, runPython } from '../util/python';
 
 type Json = Record<string, unknown>;
-interface Ref {
-  namespace: string;
-  name: string;
-  python: string;
-  keys: string[] | null;
-  env: Array<{ name: string; key: string }>;
-  envFrom: boolean;
-  volume: { name: string; mountPath: string; items: Array<{ key: string; path: string }> | null } | null;
-  connection: { id: string } | null;
-}
+type Ref = AirflowReferencesJson['secrets'][number];
 interface Probed {
   environment: string;
   airflowImported: boolean;

@@ -1,20 +1,9 @@
+import { runSynth } from '../util/synth';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../charts/main';
 import { catalogueDir, dataKeys } from '../util/catalogue-spec';
 
-function run(argv: string[]): { code: number; stdout: string; stderr: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
-  const error = jest.spyOn(console, 'error').mockImplementation((m: string) => void err.push(m));
-  try {
-    return { code: main(argv), stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = runSynth;
 
 const hot = (name: string) => ({ name, namespace: 'airflow', store: 'kv', refreshInterval: '10s', dataFrom: [{ find: { name: `^${name}-` } }] });
 

@@ -1,7 +1,7 @@
+import { runSynth } from '../util/synth';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../charts/main';
 import { defaultCatalogueDir } from '../../config';
 import { SCHEMA_FILE, renderSchema } from '../../scripts/generate-schema';
 import { listFiles } from '../util/dist';
@@ -13,19 +13,7 @@ function tempCopyOfCatalogue(): { catalogue: string; out: string } {
   return { catalogue, out: path.join(root, 'dist') };
 }
 
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
-  const error = jest.spyOn(console, 'error').mockImplementation((m: string) => void err.push(m));
-  try {
-    const code = main(args);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = runSynth;
 
 describe('npm run synth', () => {
   test('writes every environment and prints a summary line each', () => {
