@@ -178,6 +178,24 @@ export const InfraEsoSchema = z
   })
   .meta({ description: 'The External Secrets Operator Helm release.' });
 
+/** The optional Stakater Reloader release, which restarts long-running consumers when their Secrets change. */
+export const InfraReloaderSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .meta({
+        description:
+          'Install Stakater Reloader (chart pinned in infra/reloader.ts). It rolls only workloads annotated with secret.reloader.stakater.com/reload (docs/operations.md#rotation).',
+      }),
+    namespace: ruleString(DNS1123_LABEL, 'Namespace of the Reloader release.').default('reloader'),
+    values: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .meta({ description: 'Helm values merged over the stack\'s typed defaults, with the key names of the stakater/reloader chart.' }),
+  })
+  .meta({ description: 'Stakater Reloader, for Airflow scheduler, webserver and triggerer restarts on rotation.' });
+
 /** Everything the Pulumi stack provisions for the environment. */
 export const InfraSchema = z
   .strictObject({
@@ -204,10 +222,13 @@ export const InfraSchema = z
           'gitops: the stack stops at identities and the ESO release and Argo CD or Flux applies dist/<env>/; pulumi: the stack also applies the ServiceAccounts, stores and ExternalSecrets with the live client ids.',
       }),
     eso: InfraEsoSchema.prefault({}),
+    reloader: InfraReloaderSchema.prefault({}),
   })
   .meta({ description: 'What the Pulumi stack provisions: Key Vault, workload identities, role assignments and the ESO release.' });
 
 /** The parsed `infra` section, defaults applied. */
 export type Infra = z.output<typeof InfraSchema>;
+/** The parsed `infra.reloader` settings, defaults applied. */
+export type InfraReloader = z.output<typeof InfraReloaderSchema>;
 /** The parsed `infra.keyVault` settings, defaults applied. */
 export type InfraKeyVault = z.output<typeof InfraKeyVaultSchema>;

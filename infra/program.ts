@@ -12,6 +12,7 @@ import { checkClientIds, checkIssuer, checkTenant, firstRunNotices } from './cat
 import { ClusterResources, objectKey } from './cluster-resources';
 import { ExternalSecretsOperator } from './external-secrets-operator';
 import { KeyVault } from './key-vault';
+import { Reloader } from './reloader';
 import { KeyVaultSecretsAccess, SecretsAccessScope } from './key-vault-secrets-access';
 import { kubernetesProvider } from './kubernetes-provider';
 import { StackConfigError, StackSettings, checkStackAgainstCatalogue } from './stack-config';
@@ -45,6 +46,8 @@ export interface EnvironmentStack {
   readonly access: ReadonlyMap<string, KeyVaultSecretsAccess>;
   readonly eso: ExternalSecretsOperator;
   readonly clusterResources?: ClusterResources;
+  /** Stakater Reloader, when infra.reloader.enabled. */
+  readonly reloader?: Reloader;
 }
 
 /** Fails the run with a message and no stack trace (the language host prints a RunError's message only). */
@@ -142,6 +145,8 @@ export function environmentStack(stack: string, settings: StackSettings, env: En
     { providers: [provider] },
   );
 
+  const reloader = infra.reloader.enabled ? new Reloader('reloader', { settings: infra.reloader }, { providers: [provider] }) : undefined;
+
   let clusterResources: ClusterResources | undefined;
   if (infra.delivery === 'pulumi') {
     clusterResources = new ClusterResources(
@@ -175,6 +180,7 @@ export function environmentStack(stack: string, settings: StackSettings, env: En
     identities,
     access,
     eso,
+    reloader,
     clusterResources,
     outputs: {
       environment: env.environment,

@@ -81,13 +81,13 @@ describe.each(['dev', 'staging', 'prod'])('%s', (name) => {
   });
 
   test('the pinned ESO release', () => {
-    const [release] = rec.ofType('kubernetes:helm.sh/v3:Release');
-    expect(release!.inputs).toMatchObject({
+    const release = rec.get('kubernetes:helm.sh/v3:Release', 'external-secrets-release');
+    expect(release.inputs).toMatchObject({
       chart: 'external-secrets',
       version: '2.9.0',
       repositoryOpts: { repo: 'https://charts.external-secrets.io' },
       namespace: environment(name).platform.esoNamespace,
     });
-    expect(release!.inputs.values).toMatchSnapshot();
+    expect(release.inputs.values).toMatchSnapshot();
   });
 });

@@ -303,9 +303,14 @@ describe('prod: private vault, AKS access, delivery gitops', () => {
     expect(creds.inputs).toMatchObject({ resourceGroupName: 'rg-dataplat-prod-weu', resourceName: 'aks-dataplat-prod', format: 'exec' });
   });
 
-  test('gitops stops at identities and the release: no in-cluster objects', () => {
+  test('gitops stops at identities and the releases (ESO, and Reloader in prod): no in-cluster objects', () => {
     const k8s = rec.resources.filter((r) => r.type.startsWith('kubernetes:'));
-    expect(k8s.map((r) => r.type).sort()).toEqual(['kubernetes:core/v1:Namespace', T.release]);
+    expect(k8s.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'kubernetes:core/v1:Namespace external-secrets-namespace',
+      'kubernetes:core/v1:Namespace reloader-namespace',
+      `${T.release} external-secrets-release`,
+      `${T.release} reloader-release`,
+    ]);
     expect(stack.clusterResources).toBeUndefined();
   });
 
@@ -523,5 +528,30 @@ describe('variants', () => {
       annotations: { 'azure.workload.identity/client-id': clientId, 'azure.workload.identity/tenant-id': env.tenantId },
     });
     expect(rec.ofType(T.sa).map((r) => r.name)).toEqual(['cluster-serviceaccount-airflow-eso-airflow']);
+  });
+
+  test('Reloader is installed only when infra.reloader.enabled, pinned, opt-in per workload, in a restricted namespace', async () => {
+    const env = environment('staging');
+    await run(env, settings('staging'));
+    expect(rec.resources.filter((r) => r.name.startsWith('reloader'))).toEqual([]);
+
+    env.infra!.reloader = { enabled: true, namespace: 'reloader', values: { reloader: { watchGlobally: false } } };
+    await run(env, settings('staging'));
+    const release = rec.get(T.release, 'reloader-release');
+    expect(release.inputs).toMatchObject({
+      chart: 'reloader',
+      version: '2.2.11',
+      repositoryOpts: { repo: 'https://stakater.github.io/stakater-charts' },
+      namespace: 'reloader',
+      atomic: true,
+    });
+    // Typed defaults with the catalogue override merged key by key.
+    expect(release.inputs.values).toEqual({
+      reloader: { autoReloadAll: false, ignoreConfigMaps: true, reloadStrategy: 'annotations', watchGlobally: false, readOnlyRootFileSystem: true },
+    });
+    const ns = rec.get('kubernetes:core/v1:Namespace', 'reloader-namespace');
+    expect(ns.inputs.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(release.dependencies).toContain(ns.urn);
+    expect(release.provider).toBe(rec.get(T.release, 'external-secrets-release').provider);
   });
 });
