@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     { name: 'acr-pull-username' },
     { name: 'acr-pull-pasword' },
     { name: 'reporting-postgres' },
+    { name: 'partner-sftp-private-key' },
+    { name: 'smtp-relay-username' },
+    { name: 'smtp-relay-password' },
     ...['dag-owner', 'alert-email', 'dwh-schema', 'retention-days'].map((v) => ({ name: `airflow-var-${v}` })),
     { name: 'airflow-var-old-bucket', enabled: false },
     ...Array.from({ length: 20 }, (_, i) => ({ name: `app-config-${i + 1}` })),
@@ -71,6 +74,17 @@ async function main(): Promise<void> {
       store: { kind: 'ClusterSecretStore', name: 'shared-key-vault' },
       refreshTime: iso(-7 * 60_000),
     }),
+    esoObject('ExternalSecret', 'reporting-postgres-connection', { ...labels, namespace: 'airflow', store: local, refreshTime: iso(-9 * 60_000) }),
+    esoObject('ExternalSecret', 'partner-sftp-key', { ...labels, namespace: 'airflow', store: local, refreshTime: iso(-11 * 60_000) }),
+    // Created by the smtp-relay ClusterExternalSecret in each namespace it reaches.
+    ...['airflow', 'data-services'].map((namespace) =>
+      esoObject('ExternalSecret', 'smtp-relay', {
+        ...labels,
+        namespace,
+        store: { kind: 'ClusterSecretStore', name: 'shared-key-vault' },
+        refreshTime: iso(-14 * 60_000),
+      }),
+    ),
     esoObject('ExternalSecret', 'legacy-ftp', { ...labels, namespace: 'airflow', store: local, refreshTime: iso(-20 * 60_000) }),
   ]).start();
   const kubeconfig = kube.kubeconfig();
