@@ -27,6 +27,16 @@ function loadIndex(): Record<string, any> {
   return mod;
 }
 
+/** What the entry point throws (it must throw). */
+function loadIndexError(): unknown {
+  try {
+    loadIndex();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the entry point to fail');
+}
+
 test('the staging stack deploys environments/staging.yaml and exports what operators need', async () => {
   pulumi.runtime.setAllConfig({ 'kv-secrets-sync:environment': 'staging' });
   answerAzure(rec, environment('staging'));
@@ -47,12 +57,7 @@ test('the staging stack deploys environments/staging.yaml and exports what opera
 test('fails when the stack settings are wrong, before anything is created, without a stack trace', () => {
   rec.reset();
   pulumi.runtime.setAllConfig({ 'kv-secrets-sync:environment': 'stagin' });
-  let error: unknown;
-  try {
-    loadIndex();
-  } catch (e) {
-    error = e;
-  }
+  const error = loadIndexError();
   expect(pulumi.RunError.isInstance(error)).toBe(true);
   expect((error as Error).message).toContain(
     'infra/Pulumi.staging.yaml: kv-secrets-sync:environment: "stagin" is not a catalogue environment (allowed: "dev", "prod", "staging")',
@@ -67,12 +72,7 @@ test('fails when the catalogue is over its Key Vault request budget, like synth,
   const file = path.join(dir, 'staging.yaml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/maxSteadyStatePercent: [0-9.]+/, 'maxSteadyStatePercent: 0.001'));
   pulumi.runtime.setAllConfig({ 'kv-secrets-sync:environment': 'staging', 'kv-secrets-sync:catalogueDir': dir });
-  let error: unknown;
-  try {
-    loadIndex();
-  } catch (e) {
-    error = e;
-  }
+  const error = loadIndexError();
   expect(pulumi.RunError.isInstance(error)).toBe(true);
   expect((error as Error).message).toMatch(/^the Key Vault request budget is exceeded:\n {2}vault kv-dataplat-stg-weu \(staging\): steady state .* above budget\.maxSteadyStatePercent 0\.001%/);
   expect((error as Error).message).toMatch(/staging\.yaml:\d+:\d+: secrets\[\d+\]: airflow\/airflow-variables: /);
